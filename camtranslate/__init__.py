@@ -1,0 +1,31 @@
+"""camtranslate: offline instant camera translation for the desktop.
+
+The public API is small on purpose: build a :class:`Pipeline` from a
+:class:`PipelineConfig`, feed it BGR frames, get :class:`FrameResult` back.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from camtranslate.config import PipelineConfig
+from camtranslate.errors import CamtranslateError
+from camtranslate.types import FrameResult, TextRegion, TranslatedRegion
+
+__all__ = [
+    "CamtranslateError",
+    "FrameResult",
+    "Pipeline",
+    "PipelineConfig",
+    "TextRegion",
+    "TranslatedRegion",
+    "__version__",
+]
+
+
+def __getattr__(name: str):  # lazy: importing the package must stay cheap (cold start)
+    if name == "Pipeline":
+        from camtranslate.pipeline import Pipeline
+
+        return Pipeline
+    raise AttributeError(name)

@@ -24,6 +24,8 @@ class PipelineConfig:
     """Intra-op threads for translation (0: CTranslate2's default)."""
     max_detect_side: int = 1280
     """Frames whose longer side exceeds this are downscaled for text detection."""
+    group_lines: bool = True
+    """Join stacked OCR lines of one paragraph into one block before translating."""
     min_confidence: float = 0.5
     """OCR results under this confidence are dropped."""
     use_cache: bool = True

@@ -1,0 +1,232 @@
+"""Entry point of the desktop app: ``run_gui(argv)``; ``grab_screenshot`` for the docs image.
+
+Hidden options (for the README screenshot and demos; Qt's own options pass through)::
+
+    camtranslate gui [FILE_OR_FOLDER ...]          open these images (or a video) at start
+    camtranslate gui IMAGE --screenshot OUT.png    translate IMAGE, save the window to OUT.png, quit
+    camtranslate gui VIDEO --measure SECONDS       play VIDEO in the real window, print JSON stats
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+APP_NAME = "camtranslate"
+ORG_NAME = "camtranslate"
+ORG_DOMAIN = "camtranslate.org"
+
+log = logging.getLogger(__name__)
+
+
+def _make_app(argv: Sequence[str]):
+    from PySide6.QtWidgets import QApplication
+
+    from camtranslate import __version__
+    from camtranslate.gui.main_window import app_icon
+
+    app = QApplication.instance() or QApplication(list(argv))
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("camtranslate")
+    app.setOrganizationName(ORG_NAME)
+    app.setOrganizationDomain(ORG_DOMAIN)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def _no_display() -> str | None:
+    """Qt aborts the process (no exception) when it finds no display: say why instead."""
+    import os
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open a window on (DISPLAY/WAYLAND_DISPLAY unset); use the command line "
+        "(camtranslate image ...), or run under Xvfb or with QT_QPA_PLATFORM=offscreen"
+    )
+
+
+def _parse(arguments: Sequence[str]) -> argparse.Namespace:
+    """Our options, from what QApplication left over (it removes -platform, -style, ...)."""
+    parser = argparse.ArgumentParser(prog="camtranslate gui", add_help=False)
+    parser.add_argument("--screenshot", metavar="OUT")
+    parser.add_argument("--size", default="1400x800")
+    parser.add_argument("--measure", type=float, metavar="SECONDS")
+    parser.add_argument("paths", nargs="*")
+    args, unknown = parser.parse_known_args(list(arguments[1:]))
+    if unknown:
+        log.warning("ignoring unknown options: %s", " ".join(unknown))
+    return args
+
+
+def run_gui(argv: Sequence[str] | None = None) -> int:
+    """Open the window at once (models warm up behind a progress bar) and run the event loop."""
+    argv = list(sys.argv if argv is None else argv) or ["camtranslate"]
+    problem = _no_display()
+    if problem:
+        print(f"camtranslate: error: {problem}", file=sys.stderr)
+        return 2
+    app = _make_app(argv)
+    args = _parse(app.arguments() if app.arguments() else argv)
+    if args.measure:
+        if not args.paths:
+            print("--measure needs a video file", file=sys.stderr)
+            return 2
+        import json
+
+        print(json.dumps(measure_live(Path(args.paths[0]), args.measure)))
+        return 0
+    if args.screenshot:
+        if not args.paths:
+            print("--screenshot needs an image to translate", file=sys.stderr)
+            return 2
+        try:
+            w, h = (int(v) for v in args.size.lower().split("x"))
+        except ValueError:
+            print(f"--size must look like 1400x860, got {args.size!r}", file=sys.stderr)
+            return 2
+        try:
+            grab_screenshot(Path(args.paths[0]), Path(args.screenshot), size=(w, h))
+        except (OSError, TimeoutError) as exc:
+            print(f"screenshot failed: {exc}", file=sys.stderr)
+            return 1
+        print(args.screenshot)
+        return 0
+    from camtranslate.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if args.paths:
+        window.add_paths(args.paths)
+    return int(app.exec())
+
+
+def grab_screenshot(
+    image: Path,
+    out: Path,
+    *,
+    size: tuple[int, int] = (1400, 800),
+    select_row: int = 0,
+    timeout_s: float = 300.0,
+    source: str = "auto",
+    target: str = "pt",
+    zoom_margin: float = 3.5,
+) -> Path:
+    """Translate ``image`` in the real window and save a picture of the window to ``out``.
+
+    Used for docs/screenshot.png (run under Xvfb or offscreen). The first row of the text list is
+    selected so the screenshot shows the highlight too.
+    """
+    import tempfile
+
+    from PySide6.QtCore import QCoreApplication
+
+    app = _make_app(["camtranslate"])
+    from camtranslate.gui.main_window import MainWindow
+    from camtranslate.gui.settings import Settings
+
+    # a throw-away settings file: the picture must not depend on (or change) the user's choices
+    tmp = tempfile.TemporaryDirectory(prefix="camtranslate-shot-")
+    settings = Settings(Path(tmp.name) / "gui.ini")
+    settings.source_lang, settings.target_lang = source, target
+    window = MainWindow(settings)
+    window.resize(*size)
+    window.show()
+    window.add_paths([image])
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        app.processEvents()
+        entry = window.queue[0] if window.queue else None
+        if entry is not None and entry.state in ("done", "failed") and window.models_ready:
+            break
+        time.sleep(0.02)
+    else:
+        raise TimeoutError(f"{image} was not translated within {timeout_s:.0f} s")
+    window.zoom_to_selection(
+        margin=zoom_margin
+    )  # all texts: small signs must be readable in the picture
+    if window.region_list.topLevelItemCount() > select_row >= 0:
+        window.region_list.setCurrentItem(window.region_list.topLevelItem(select_row))
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.02)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pixmap = window.grab()
+    if not pixmap.save(str(out)):
+        raise OSError(f"cannot write {out}")
+    window.close()
+    QCoreApplication.processEvents()
+    tmp.cleanup()
+    return out
+
+
+def measure_live(video: Path, seconds: float = 20.0, warmup_timeout_s: float = 300.0) -> dict:
+    """Play ``video`` in the real window (the GUI twin of ``camtranslate bench live``).
+
+    Counted from the first overlay on: frames the window painted per second against the source's
+    rate, OCR passes per second, and UI stalls (how late the 30 Hz display timer fired: p99/max).
+    """
+    import tempfile
+
+    import numpy as np
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    app = _make_app(["camtranslate"])
+    from camtranslate.gui.main_window import MainWindow
+    from camtranslate.gui.settings import Settings
+
+    tmp = tempfile.TemporaryDirectory(prefix="camtranslate-measure-")
+    settings = Settings(Path(tmp.name) / "gui.ini")
+    settings.source_lang, settings.target_lang = "en", "pt"
+    window = MainWindow(settings)
+    window.show()
+    started = time.monotonic()
+    window.open_video(video)
+
+    def spin(until) -> None:
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.timeout.connect(lambda: until() and loop.quit())
+        poll.start(20)
+        loop.exec()
+        poll.stop()
+
+    deadline = started + warmup_timeout_s
+    spin(lambda: bool(window.region_list.rows()) or time.monotonic() > deadline)
+    first_overlay_s = time.monotonic() - started
+    session = window.session
+    s0 = session.stats() if session is not None else None
+    shown0 = window.display_frames
+    ticks0 = len(window.tick_times)
+    t0 = time.monotonic()
+    spin(lambda: time.monotonic() - t0 >= seconds)
+    elapsed = time.monotonic() - t0
+    s1 = window.session.stats() if window.session is not None else None
+    ticks = np.diff(np.array(list(window.tick_times)[ticks0:]))
+    late_ms = np.maximum(0.0, ticks * 1000 - window.timer.interval()) if ticks.size else np.zeros(1)
+    out = {
+        "seconds": round(elapsed, 1),
+        "first_overlay_s": round(first_overlay_s, 2),
+        "display_fps": round((window.display_frames - shown0) / elapsed, 2),
+        "source_fps": round((s1.frames - s0.frames) / elapsed, 2) if s0 and s1 else 0.0,
+        "ocr_passes_per_s": round((s1.ocr_passes - s0.ocr_passes) / elapsed, 2)
+        if s0 and s1
+        else 0.0,
+        "ui_stall_p99_ms": round(float(np.percentile(late_ms, 99)), 1),
+        "ui_stall_max_ms": round(float(late_ms.max()), 1),
+    }
+    window.close()
+    app.processEvents()
+    tmp.cleanup()
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_gui(sys.argv))

@@ -1,0 +1,1204 @@
+"""The main window: a thin Qt layer over Pipeline (stills) and LiveSession (camera / video).
+
+Nothing here blocks: stills are decoded and translated on the worker thread, the live loop runs
+in LiveSession's own threads and a 30 Hz timer only copies its newest composed frame to the view.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QIcon,
+    QImage,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+import camtranslate
+from camtranslate.config import AUTO, PipelineConfig
+from camtranslate.gui.qtimage import qimage_to_bgr
+from camtranslate.gui.settings import Settings
+from camtranslate.gui.widgets import Banner, LiveView, RegionList
+from camtranslate.gui.widgets.region_list import Row
+from camtranslate.gui.workers import LiveEvents, Worker
+from camtranslate.types import FrameResult
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv")
+RESOLUTIONS = ("640x480", "1280x720", "1920x1080")
+LANGUAGE_NAMES = {
+    "auto": "Auto-detect",
+    "ar": "Arabic",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "zh": "Chinese",
+}
+DISPLAY_HZ = 30
+
+
+@dataclass
+class QueueEntry:
+    """One still in the queue: a file, a dropped folder's file, or a pasted picture."""
+
+    name: str
+    path: Path | None = None
+    image: np.ndarray | None = None
+    """The decoded original (set once loaded; pasted pictures start with it)."""
+    result: FrameResult | None = None
+    error: str | None = None
+    state: str = "queued"  # queued | running | done | failed
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def language_label(code: str) -> str:
+    name = LANGUAGE_NAMES.get(code)
+    return f"{name} ({code})" if name and code != AUTO else (name or code)
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders as their images (sorted, not recursive); unknown files kept so
+    that the user is told they cannot be read instead of them vanishing silently."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(
+                (c for c in p.iterdir() if c.is_file() and c.suffix.lower() in IMAGE_SUFFIXES),
+                key=lambda c: c.name.lower(),
+            )
+        else:
+            out.append(p)
+    return out
+
+
+class MainWindow(QMainWindow):
+    stillFinished = Signal(int)
+    """Emitted with the queue index of a still that finished (translated or failed)."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        config: PipelineConfig | None = None,
+        *,
+        warmup: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self._base_config = config or PipelineConfig()
+        self.worker = Worker(self)
+        self.live_events = LiveEvents(self)
+        self.live_events.event.connect(self._on_live_event)
+        self.pipeline: Any = None
+        self.session: Any = None
+        self.models_ready = False
+        self.queue: list[QueueEntry] = []
+        self.current = -1
+        self.mode = "idle"  # idle | still | live
+        self.frozen = False
+        self.showing_original = False
+        self._live_source_desc = ""
+        self._last_frame_key: Any = None
+        self._shown_times: deque[float] = deque(maxlen=120)
+        self.tick_times: deque[float] = deque(maxlen=4096)
+        """When the display timer fired (live): gaps beyond its interval are UI stalls."""
+        self.display_frames = 0
+        self._pipeline_generation = 0
+        self._warm_id = 0
+        self._model_banner = False
+
+        self.setWindowTitle("camtranslate")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self._build_ui()
+        self._build_actions()
+        self._load_settings()
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(int(1000 / DISPLAY_HZ))
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+        self.cameras: list[Any] | None = None
+        """What the last probe found; None until probed."""
+        self._rebuild_pipeline(start_warmup=warmup)
+        self.refresh_cameras(quiet=True)
+
+    # ======================================================================== UI construction
+    def _build_ui(self) -> None:
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.setSpacing(4)
+        self.banner = Banner(central)
+        outer.addWidget(self.banner)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.view = LiveView(self.splitter)
+        side = QWidget(self.splitter)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        nav = QHBoxLayout()
+        style = self.style()
+        self.prev_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack), "")
+        self.prev_button.setToolTip("Previous image (Page Up)")
+        self.prev_button.clicked.connect(lambda: self.show_entry(self.current - 1))
+        self.next_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward), ""
+        )
+        self.next_button.setToolTip("Next image (Page Down)")
+        self.next_button.clicked.connect(lambda: self.show_entry(self.current + 1))
+        self.queue_label = QLabel("No image", side)
+        self.queue_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.queue_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        nav.addWidget(self.prev_button)
+        nav.addWidget(self.queue_label, 1)
+        nav.addWidget(self.next_button)
+        side_layout.addLayout(nav)
+        self.region_list = RegionList(side)
+        self.region_list.regionSelected.connect(self._on_region_selected)
+        side_layout.addWidget(self.region_list, 1)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([1000, 380])
+        outer.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        sb = self.statusBar()
+        self.message_label = QLabel("Starting…")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setFixedWidth(140)
+        self.progress.setFormat("models %p%")
+        self.progress.hide()
+        self.progress.setTextVisible(True)
+        self.stats_label = QLabel("")
+        self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        sb.addWidget(self.message_label, 1)
+        sb.addPermanentWidget(self.stats_label)
+        sb.addPermanentWidget(self.progress)
+
+    def _build_actions(self) -> None:
+        style = self.style()
+
+        def action(
+            text: str,
+            slot,
+            shortcut: QKeySequence | str | Sequence[Any] | None = None,
+            icon: QStyle.StandardPixmap | None = None,
+            checkable: bool = False,
+            tip: str | None = None,
+        ) -> QAction:
+            a = QAction(text, self)
+            if icon is not None:
+                a.setIcon(style.standardIcon(icon))
+            if shortcut is not None:
+                if isinstance(shortcut, (list, tuple)):
+                    a.setShortcuts([QKeySequence(s) for s in shortcut])
+                else:
+                    a.setShortcut(QKeySequence(shortcut))
+                a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.setCheckable(checkable)
+            keys = ", ".join(s.toString() for s in a.shortcuts())
+            a.setToolTip(f"{tip or text.replace('…', '')}" + (f" ({keys})" if keys else ""))
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        sp = QStyle.StandardPixmap
+        self.open_images_action = action(
+            "Open images…",
+            self.open_images_dialog,
+            QKeySequence.StandardKey.Open,
+            sp.SP_DirOpenIcon,
+        )
+        self.open_video_action = action(
+            "Open video…", self.open_video_dialog, "Ctrl+Shift+O", sp.SP_FileDialogContentsView
+        )
+        self.camera_action = action(
+            "Camera", self.toggle_camera, "Ctrl+K", sp.SP_MediaPlay, tip="Start/stop the camera"
+        )
+        self.refresh_cameras_action = action(
+            "Find cameras", lambda: self.refresh_cameras(), "F5", sp.SP_BrowserReload
+        )
+        self.paste_action = action("Paste image", self.paste_image, QKeySequence.StandardKey.Paste)
+        self.save_action = action(
+            "Save translated image…",
+            self.save_dialog,
+            QKeySequence.StandardKey.Save,
+            sp.SP_DialogSaveButton,
+        )
+        self.freeze_action = action(
+            "Freeze", self.set_frozen, "Space", sp.SP_MediaPause, checkable=True
+        )
+        self.original_action = action(
+            "Original",
+            self.set_show_original,
+            ("Tab", "O"),
+            sp.SP_DesktopIcon,
+            checkable=True,
+            tip="Show the original picture",
+        )
+        self.prev_action = action(
+            "Previous image", lambda: self.show_entry(self.current - 1), ("PgUp", "Alt+Left")
+        )
+        self.next_action = action(
+            "Next image", lambda: self.show_entry(self.current + 1), ("PgDown", "Alt+Right")
+        )
+        self.zoom_in_action = action(
+            "Zoom in", lambda: self.view.set_zoom(self.view.zoom() * 1.25), ("Ctrl++", "Ctrl+=")
+        )
+        self.zoom_out_action = action(
+            "Zoom out", lambda: self.view.set_zoom(self.view.zoom() / 1.25), "Ctrl+-"
+        )
+        self.zoom_fit_action = action("Fit to window", self.view.reset_zoom, "Ctrl+0")
+        self.zoom_selection_action = action(
+            "Zoom to selected text", lambda: self.zoom_to_selection(), "Z"
+        )
+        self.stop_action = action("Stop live", self.stop_live, "Esc", sp.SP_MediaStop)
+        self.model_info_action = action(
+            "Model info…", self.show_model_info, "Ctrl+I", sp.SP_MessageBoxInformation
+        )
+        self.about_action = action("About camtranslate", self.show_about, "F1")
+        self.quit_action = action("Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        tb = QToolBar("Main", self)
+        tb.setObjectName("main-toolbar")
+        tb.setIconSize(QSize(18, 18))
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb.setMovable(False)
+        self.addToolBar(tb)
+        tb.addAction(self.open_images_action)
+        tb.addAction(self.open_video_action)
+        tb.addSeparator()
+        self.camera_combo = QComboBox(tb)
+        self.camera_combo.setToolTip("Camera")
+        self.camera_combo.setMinimumContentsLength(10)
+        self.resolution_combo = QComboBox(tb)
+        self.resolution_combo.addItems(RESOLUTIONS)
+        self.resolution_combo.setToolTip("Camera resolution")
+        tb.addWidget(self.camera_combo)
+        tb.addWidget(self.resolution_combo)
+        tb.addAction(self.camera_action)
+        tb.addSeparator()
+        self.source_combo = QComboBox(tb)
+        self.source_combo.setToolTip("Language of the text in the picture")
+        arrow = QLabel(" → ", tb)
+        self.target_combo = QComboBox(tb)
+        self.target_combo.setToolTip("Translate into")
+        tb.addWidget(self.source_combo)
+        tb.addWidget(arrow)
+        tb.addWidget(self.target_combo)
+        tb.addSeparator()
+        self.engine_combo = QComboBox(tb)
+        self.engine_combo.setToolTip("OCR engine")
+        self.model_combo = QComboBox(tb)
+        self.model_combo.setToolTip("Translation model (picks its language pair)")
+        self.model_combo.setMinimumContentsLength(12)
+        tb.addWidget(self.engine_combo)
+        tb.addWidget(self.model_combo)
+        tb.addSeparator()
+        tb.addAction(self.freeze_action)
+        tb.addAction(self.original_action)
+        tb.addAction(self.save_action)
+
+        menu = self.menuBar()
+        m_file = menu.addMenu("&File")
+        for a in (self.open_images_action, self.open_video_action, self.paste_action):
+            m_file.addAction(a)
+        m_file.addSeparator()
+        m_file.addAction(self.save_action)
+        m_file.addSeparator()
+        m_file.addAction(self.quit_action)
+        m_view = menu.addMenu("&View")
+        for a in (self.freeze_action, self.original_action, self.prev_action, self.next_action):
+            m_view.addAction(a)
+        m_view.addSeparator()
+        for a in (
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.zoom_fit_action,
+            self.zoom_selection_action,
+        ):
+            m_view.addAction(a)
+        m_live = menu.addMenu("&Live")
+        for a in (self.camera_action, self.refresh_cameras_action, self.stop_action):
+            m_live.addAction(a)
+        m_help = menu.addMenu("&Help")
+        m_help.addAction(self.model_info_action)
+        m_help.addAction(self.about_action)
+
+        self.source_combo.currentIndexChanged.connect(self._on_languages_changed)
+        self.target_combo.currentIndexChanged.connect(self._on_languages_changed)
+        self.engine_combo.currentIndexChanged.connect(self._on_engine_changed)
+        self.model_combo.activated.connect(self._on_model_picked)
+        self.camera_combo.currentIndexChanged.connect(self._remember_camera)
+        self.resolution_combo.currentTextChanged.connect(
+            lambda t: setattr(self.settings, "camera_resolution", t)
+        )
+        self._update_nav()
+
+    # ============================================================================ settings
+    def _load_settings(self) -> None:
+        s = self.settings
+        geometry = s.geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1380, 860)
+        self._fill_engines(s.ocr_engine)
+        self._fill_languages([], s.source_lang, s.target_lang)
+        self._fill_models()
+        idx = self.resolution_combo.findText(s.camera_resolution)
+        if idx >= 0:
+            self.resolution_combo.setCurrentIndex(idx)
+        self.camera_combo.addItem(f"Camera {s.camera_index}", s.camera_index)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.geometry = self.saveGeometry()
+        s.source_lang = self.source_lang()
+        s.target_lang = self.target_lang()
+        s.ocr_engine = self.ocr_engine()
+        s.sync()
+
+    def _remember_camera(self) -> None:
+        data = self.camera_combo.currentData()
+        if isinstance(data, int):
+            self.settings.camera_index = data
+
+    # ============================================================================ pickers
+    def source_lang(self) -> str:
+        return self.source_combo.currentData() or AUTO
+
+    def target_lang(self) -> str:
+        return self.target_combo.currentData() or self._base_config.target_lang
+
+    def ocr_engine(self) -> str:
+        return self.engine_combo.currentData() or self._base_config.ocr_engine
+
+    def set_languages(self, source: str, target: str) -> None:
+        for combo, code in ((self.source_combo, source), (self.target_combo, target)):
+            idx = combo.findData(code)
+            if idx < 0:
+                combo.addItem(language_label(code), code)
+                idx = combo.count() - 1
+            combo.setCurrentIndex(idx)
+
+    def _fill_languages(self, pairs: Sequence[tuple[str, str]], source: str, target: str) -> None:
+        sources = sorted({s for s, _ in pairs} | {source} - {AUTO})
+        targets = sorted({t for _, t in pairs} | {target})
+        for combo, codes, current in (
+            (self.source_combo, [AUTO, *sources], source),
+            (self.target_combo, targets, target),
+        ):
+            combo.blockSignals(True)
+            combo.clear()
+            for code in codes:
+                combo.addItem(language_label(code), code)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def _fill_engines(self, current: str) -> None:
+        try:
+            from camtranslate.ocr import available_engines
+
+            engines = available_engines()
+        except Exception as exc:  # a broken optional backend must not stop the window
+            log.warning("cannot list OCR engines: %s", exc)
+            engines = {current: ""}
+        self.engine_combo.blockSignals(True)
+        self.engine_combo.clear()
+        for name, desc in engines.items():
+            self.engine_combo.addItem(name, name)
+            self.engine_combo.setItemData(
+                self.engine_combo.count() - 1, desc, Qt.ItemDataRole.ToolTipRole
+            )
+        self.engine_combo.setCurrentIndex(max(0, self.engine_combo.findData(current)))
+        self.engine_combo.blockSignals(False)
+
+    def _installed_models(self) -> list[Any]:
+        try:
+            from camtranslate.models.registry import ModelRegistry
+            from camtranslate.paths import embedded_models_dir, user_models_dir
+
+            dirs = [*self._base_config.models_dirs, user_models_dir(), embedded_models_dir()]
+            return ModelRegistry(dirs).list()
+        except Exception as exc:
+            log.warning("cannot list models: %s", exc)
+            return []
+
+    def _fill_models(self) -> None:
+        self.model_combo.clear()
+        models = self._installed_models()
+        if not models:
+            self.model_combo.addItem("No translation model", None)
+            return
+        for m in models:
+            mf = m.manifest
+            pair = f"{'/'.join(mf.source_langs)}→{'/'.join(mf.target_langs)}"
+            self.model_combo.addItem(f"{pair}  {mf.id}", m)
+            self.model_combo.setItemData(
+                self.model_combo.count() - 1,
+                f"{mf.id} ({m.origin}, {mf.family}, {mf.quantization})\n{m.path}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self._sync_model_combo()
+
+    def _sync_model_combo(self) -> None:
+        """Point the model picker at the model that serves the chosen pair, if one does."""
+        src, tgt = self.source_lang(), self.target_lang()
+        for i in range(self.model_combo.count()):
+            m = self.model_combo.itemData(i)
+            if m is None:
+                continue
+            if tgt in m.manifest.target_langs and (src == AUTO or src in m.manifest.source_langs):
+                self.model_combo.setCurrentIndex(i)
+                return
+
+    def _on_model_picked(self, index: int) -> None:
+        m = self.model_combo.itemData(index)
+        if m is None:
+            return
+        src = self.source_lang()
+        if src != AUTO and src not in m.manifest.source_langs:
+            src = m.manifest.source_langs[0]
+        self.set_languages(src, m.manifest.target_langs[0])
+
+    def _on_languages_changed(self) -> None:
+        self.settings.source_lang = self.source_lang()
+        self.settings.target_lang = self.target_lang()
+        self._sync_model_combo()
+        if self.pipeline is None:
+            return
+        wanted = self._config()
+        if _ocr_languages(wanted) != _ocr_languages(self.pipeline.config):
+            self._rebuild_pipeline()
+            return
+        self._warm_translation()
+        if self.session is not None:
+            self.session.set_languages(self.source_lang(), self.target_lang())
+        self._retranslate_stills()
+
+    def _on_engine_changed(self) -> None:
+        self.settings.ocr_engine = self.ocr_engine()
+        if self.pipeline is not None and self.pipeline.config.ocr_engine != self.ocr_engine():
+            self._rebuild_pipeline()
+
+    def _config(self) -> PipelineConfig:
+        return self._base_config.with_(
+            ocr_engine=self.ocr_engine(),
+            source_lang=self.source_lang(),
+            target_lang=self.target_lang(),
+        )
+
+    # ============================================================================ models
+    def _rebuild_pipeline(self, start_warmup: bool = True) -> None:
+        """(Re)create the engine for the current choices and warm it up in the background."""
+        from camtranslate.pipeline import Pipeline
+
+        restart_live = self._live_restart_info() if self.session is not None else None
+        self.stop_live(quiet=True)
+        old = self.pipeline
+        self._pipeline_generation += 1
+        self.pipeline = Pipeline(self._config())
+        self.models_ready = False
+        if old is not None:
+            self.worker.submit(lambda _p: old.close(), lambda _r: None, lambda _m: None)
+        if start_warmup:
+            self.start_warmup()
+        if restart_live is not None:
+            self._start_live(*restart_live)
+        self._retranslate_stills()
+
+    def start_warmup(self) -> None:
+        """Cold start: load OCR + translation + fonts on the worker, progress in the status bar."""
+        self._warm_id += 1
+        wid = self._warm_id
+        pipeline = self.pipeline
+        self.models_ready = False
+        self.progress.setValue(0)
+        self.progress.show()
+        self.set_status("Loading models…")
+        # the language lists first (a folder scan): they must fill even if warm-up then fails
+        self.worker.submit(
+            lambda _p: pipeline.translation.language_pairs(),
+            lambda pairs: self._fill_languages(list(pairs), self.source_lang(), self.target_lang()),
+            lambda msg: log.warning("cannot list language pairs: %s", msg),
+        )
+        self.worker.submit(
+            lambda progress: pipeline.warmup(progress),
+            lambda _r: self._on_warmup_done(wid),
+            lambda msg: self._on_warmup_failed(wid, msg),
+            lambda msg, frac: self._on_warmup_progress(wid, msg, frac),
+        )
+
+    def _warm_translation(self) -> None:
+        """Another language pair: load its model now, so a missing one is told at once."""
+        self._warm_id += 1
+        wid = self._warm_id
+        pipeline = self.pipeline
+        src, tgt = self.source_lang(), self.target_lang()
+        src = "en" if src == AUTO else src  # what Pipeline.warmup assumes for "auto" too
+        self.models_ready = False
+        self.set_status(f"Loading the {src}→{tgt} model…")
+
+        def work(_progress) -> None:
+            if src != tgt:
+                pipeline.translation.warmup(src, tgt)
+
+        self.worker.submit(
+            work, lambda _r: self._on_warmup_done(wid), lambda m: self._on_warmup_failed(wid, m)
+        )
+
+    def _on_warmup_progress(self, wid: int, message: str, fraction: float) -> None:
+        if wid != self._warm_id:
+            return
+        self.progress.setValue(round(fraction * 100))
+        self.set_status(message + "…" if fraction < 1 else message)
+
+    def _on_warmup_done(self, wid: int) -> None:
+        if wid != self._warm_id:
+            return
+        self.models_ready = True
+        self.progress.hide()
+        self.set_status("Ready: drop images, open a file, paste (Ctrl+V) or start a camera")
+        if self._model_banner and self.banner.isVisible():
+            self.banner.dismiss()
+        self._model_banner = False
+
+    def _on_warmup_failed(self, wid: int, message: str) -> None:
+        if wid != self._warm_id:
+            return
+        self.progress.hide()
+        self.show_error(
+            f"Models could not be loaded: {message}", retry=lambda: self._rebuild_pipeline()
+        )
+        self._model_banner = True
+
+    # ============================================================================ messages
+    def set_status(self, text: str) -> None:
+        self.message_label.setText(text)
+
+    def show_error(self, text: str, retry=None, level: str = "error") -> None:
+        """Status bar + banner; never modal: the app keeps running."""
+        log.info("shown to user: %s", text)
+        self.set_status(text)
+        self.banner.show_message(text, level=level, retry=retry)
+
+    # ============================================================================ stills
+    def add_paths(self, paths: Iterable[Path | str]) -> int:
+        """Queue image files (folders expand to their images); video files start live mode."""
+        files = expand_paths(Path(p) for p in paths)
+        if not files:
+            self.show_error("Nothing to open: the folder has no images.", level="warning")
+            return 0
+        videos = [f for f in files if f.suffix.lower() in VIDEO_SUFFIXES]
+        images = [f for f in files if f.suffix.lower() not in VIDEO_SUFFIXES]
+        self.settings.last_folder = str(files[0].parent)
+        if videos and not images:
+            self.open_video(videos[0])
+            return 0
+        if videos:
+            self.show_error(
+                f"Skipped {len(videos)} video file(s): open one video at a time (Ctrl+Shift+O).",
+                level="warning",
+            )
+        first_new = len(self.queue)
+        for f in images:
+            self.queue.append(QueueEntry(name=f.name, path=f))
+        self.stop_live(quiet=True)
+        self.show_entry(first_new)
+        self._pump_queue()
+        return len(images)
+
+    def add_image(self, image: np.ndarray, name: str = "Pasted image") -> None:
+        self.queue.append(QueueEntry(name=name, image=image))
+        self.stop_live(quiet=True)
+        self.show_entry(len(self.queue) - 1)
+        self._pump_queue()
+
+    def _pump_queue(self) -> None:
+        """Submit the next queued still; one at a time so that the shown one goes first."""
+        if any(e.state == "running" for e in self.queue):
+            return
+        order = list(range(len(self.queue)))
+        if 0 <= self.current < len(self.queue):
+            order = [self.current, *order]
+        for i in order:
+            if self.queue[i].state == "queued":
+                self._submit_still(i)
+                return
+
+    def _submit_still(self, index: int) -> None:
+        entry = self.queue[index]
+        entry.state = "running"
+        pipeline, gen = self.pipeline, self._pipeline_generation
+        source, target = self.source_lang(), self.target_lang()
+
+        def work(_progress):
+            image = entry.image
+            if image is None:
+                from camtranslate.imaging import load_image
+
+                image = load_image(entry.path)
+            result = pipeline.process(image, source, target)
+            return image, result
+
+        self.set_status(f"Translating {entry.name}…")
+        job = (gen, source, target)
+        self.worker.submit(
+            work,
+            lambda out: self._on_still_done(index, job, out),
+            lambda msg: self._on_still_failed(index, job, msg),
+        )
+        self._update_nav()
+
+    def _stale(self, job: tuple[int, str, str]) -> bool:
+        """The engine or the languages changed while this still was being translated."""
+        return job != (self._pipeline_generation, self.source_lang(), self.target_lang())
+
+    def _on_still_done(
+        self, index: int, job: tuple[int, str, str], out: tuple[np.ndarray, FrameResult]
+    ) -> None:
+        entry = self.queue[index]
+        if self._stale(job):
+            entry.state = "queued"  # translate again with the current choices
+        else:
+            entry.image, entry.result = out
+            entry.state, entry.error = "done", None
+            t = entry.result.timings_ms
+            self.set_status(
+                f"{entry.name}: {len(entry.result.regions)} text regions translated "
+                f"({sum(t.values()):.0f} ms)"
+            )
+            self._show_stage_stats(t, sum(1 for r in entry.result.regions if r.cached))
+        if index == self.current:
+            self.show_entry(index)
+        self._update_nav()
+        self.stillFinished.emit(index)
+        self._pump_queue()
+
+    def _on_still_failed(self, index: int, job: tuple[int, str, str], message: str) -> None:
+        entry = self.queue[index]
+        if self._stale(job):
+            entry.state = "queued"
+        else:
+            entry.state, entry.error = "failed", message
+            name = entry.name
+            self.show_error(f"{name}: {message}", retry=lambda i=index: self.retry_entry(i))
+        if index == self.current:
+            self.show_entry(index)
+        self._update_nav()
+        self.stillFinished.emit(index)
+        self._pump_queue()
+
+    def retry_entry(self, index: int) -> None:
+        if 0 <= index < len(self.queue):
+            entry = self.queue[index]
+            entry.state, entry.error, entry.result = "queued", None, None
+            if entry.path is not None:
+                entry.image = None
+            self.show_entry(index)
+            self._pump_queue()
+
+    def _retranslate_stills(self) -> None:
+        """Languages or engine changed: the stills on screen are translated again."""
+        for entry in self.queue:
+            if entry.state in ("done", "failed"):
+                entry.state, entry.result, entry.error = "queued", None, None
+        if self.mode == "still":
+            self._pump_queue()
+
+    def show_entry(self, index: int) -> None:
+        if not self.queue:
+            return
+        index = max(0, min(index, len(self.queue) - 1))
+        if index != self.current:
+            self.region_list.clearSelection()
+            self.view.reset_zoom()
+        self.current = index
+        self.mode = "still" if self.session is None else self.mode
+        entry = self.queue[index]
+        if entry.result is not None:
+            img = entry.image if self.showing_original else entry.result.image
+            self.view.set_frame(img)
+            self.region_list.set_rows([Row.from_translated(r) for r in entry.result.regions])
+        else:
+            self.view.set_frame(entry.image)
+            self.region_list.set_rows([])
+            if entry.state == "failed":
+                self.view.set_placeholder(f"{entry.name}\n{entry.error}")
+            elif entry.image is None:
+                self.view.set_placeholder(f"Translating {entry.name}…")
+        self._update_nav()
+        if entry.state == "queued":
+            self._pump_queue()
+
+    def _update_nav(self) -> None:
+        n = len(self.queue)
+        if self.mode == "live":
+            self.queue_label.setText(self._live_source_desc or "Live")
+        elif n == 0:
+            self.queue_label.setText("No image")
+        else:
+            e = self.queue[self.current]
+            suffix = {"queued": " (waiting)", "running": " (translating…)", "failed": " (failed)"}
+            self.queue_label.setText(f"{self.current + 1}/{n}  {e.name}{suffix.get(e.state, '')}")
+        nav = self.mode != "live" and n > 1
+        self.prev_button.setEnabled(nav and self.current > 0)
+        self.next_button.setEnabled(nav and self.current < n - 1)
+
+    # ============================================================================ opening
+    def open_images_dialog(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Open images",
+            self.settings.last_folder,
+            "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)",
+        )
+        if files:
+            self.add_paths(files)
+
+    def open_video_dialog(self) -> None:
+        file, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open video",
+            self.settings.last_folder,
+            "Videos (" + " ".join(f"*{s}" for s in VIDEO_SUFFIXES) + ");;All files (*)",
+        )
+        if file:
+            self.settings.last_folder = str(Path(file).parent)
+            self.open_video(Path(file))
+
+    def paste_image(self) -> None:
+        data = QGuiApplication.clipboard().mimeData()
+        if data is not None and data.hasImage():
+            image = QGuiApplication.clipboard().image()
+            if not image.isNull():
+                self.add_image(qimage_to_bgr(image))
+                return
+        if data is not None and data.hasUrls():
+            paths = [Path(u.toLocalFile()) for u in data.urls() if u.isLocalFile()]
+            if paths:
+                self.add_paths(paths)
+                return
+        self.show_error("The clipboard holds no image.", level="warning")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.handle_drop(event.mimeData())
+        event.acceptProposedAction()
+
+    def handle_drop(self, mime) -> None:
+        """Dropped files / folders / an image: the same handler serves drag-and-drop and tests."""
+        urls: list[QUrl] = list(mime.urls()) if mime.hasUrls() else []
+        paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+        if paths:
+            self.add_paths(paths)
+        elif mime.hasImage():
+            image = mime.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                self.add_image(qimage_to_bgr(image), "Dropped image")
+
+    # ============================================================================ live
+    def refresh_cameras(self, quiet: bool = False) -> None:
+        """Probe the cameras OpenCV can open (on the worker: probing a camera can take a second).
+
+        ``quiet`` (at start-up): fill the picker but do not complain when there is none; people
+        who only translate files must not be greeted by a "no camera" banner.
+        """
+        if not quiet:
+            self.set_status("Looking for cameras…")
+
+        def work(_p):
+            from camtranslate.live.sources import list_cameras
+
+            return list_cameras()
+
+        self.worker.submit(
+            work, lambda cams: self._on_cameras(cams, quiet), lambda m: self.show_error(m)
+        )
+
+    def _on_cameras(self, cameras: Sequence[Any], quiet: bool = False) -> None:
+        self.cameras = list(cameras)
+        self.camera_combo.blockSignals(True)
+        self.camera_combo.clear()
+        for cam in cameras:
+            index = int(getattr(cam, "index", cam))
+            label = f"Camera {index}"
+            size = getattr(cam, "size", None)
+            if size:
+                label += f" ({size[0]}x{size[1]})"
+            self.camera_combo.addItem(label, index)
+        if not cameras:
+            self.camera_combo.addItem("No camera", None)
+        want = self.camera_combo.findData(self.settings.camera_index)
+        self.camera_combo.setCurrentIndex(max(0, want))
+        self.camera_combo.blockSignals(False)
+        if quiet:
+            return
+        if not cameras:
+            self.show_error(
+                "No camera found. Connect one and press Retry, or open a video or images.",
+                retry=lambda: self.refresh_cameras(),
+                level="warning",
+            )
+        else:
+            self.banner.dismiss()
+            self.set_status(f"{len(cameras)} camera(s) found")
+
+    def toggle_camera(self) -> None:
+        if self.mode == "live":
+            self.stop_live()
+        else:
+            self.start_camera()
+
+    def start_camera(self, index: int | None = None) -> None:
+        if index is None:
+            data = self.camera_combo.currentData()
+            if self.cameras is not None and not self.cameras:
+                self.show_error(
+                    "No camera found. Connect one and press Retry, or open a video or images.",
+                    retry=lambda: self.refresh_cameras(),
+                    level="warning",
+                )
+                return
+            index = data if isinstance(data, int) else self.settings.camera_index
+        self.settings.camera_index = index
+        w, h = (int(v) for v in self.resolution_combo.currentText().split("x"))
+        self._start_live("camera", index, (w, h))
+
+    def open_video(self, path: Path) -> None:
+        self._start_live("video", str(path), None)
+
+    def _live_restart_info(self) -> tuple[str, Any, Any] | None:
+        return getattr(self, "_live_args", None)
+
+    def _start_live(self, kind: str, target: Any, size: tuple[int, int] | None) -> None:
+        from camtranslate.errors import CamtranslateError
+        from camtranslate.live.session import LiveSession
+        from camtranslate.live.sources import CameraSource, VideoFileSource
+
+        self.stop_live(quiet=True)
+        try:
+            if kind == "camera":
+                source = CameraSource(target, resolution=size)
+                self._live_source_desc = f"Camera {target}"
+            else:
+                source = VideoFileSource(target, loop=True)
+                self._live_source_desc = Path(target).name
+            self.session = LiveSession(
+                self.pipeline,
+                source,
+                source_lang=self.source_lang(),
+                target_lang=self.target_lang(),
+                on_event=self.live_events.callback,
+            )
+            self.session.freeze(self.frozen)
+            self.session.show_original(self.showing_original)
+            self.session.start()
+        except CamtranslateError as exc:
+            self.session = None
+            self.show_error(str(exc), retry=lambda: self._start_live(kind, target, size))
+            return
+        self._live_args = (kind, target, size)
+        self.mode = "live"
+        self._last_frame_key = None
+        self.region_list.set_rows([])
+        self.view.set_placeholder(f"Opening {self._live_source_desc}…")
+        self.camera_action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
+        self.set_status(f"Live: {self._live_source_desc}")
+        self._update_nav()
+
+    def stop_live(self, quiet: bool = False) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            session.stop()
+        if self.mode == "live":
+            self.mode = "still" if self.queue else "idle"
+            self._live_args = None
+            self.camera_action.setIcon(
+                self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+            )
+            if not quiet:
+                self.set_status("Live view stopped")
+            if self.queue:
+                self.show_entry(self.current)
+            self._update_nav()
+
+    def _on_live_event(self, kind: str, message: str, fraction: float = -1.0) -> None:
+        """LiveSession events, already moved to the GUI thread."""
+        k = kind.lower()
+        args = self._live_restart_info()
+        retry = (lambda a=args: self._start_live(*a)) if args else None
+        if k in ("sourcefailed", "failed"):
+            self.show_error(message or "The source could not be opened.", retry=retry)
+        elif k in ("sourcelost", "lost"):
+            self.show_error(
+                message or "The camera stopped delivering frames.", retry=retry, level="warning"
+            )
+        elif k in ("sourcerecovered", "recovered"):
+            self.banner.dismiss()
+            self.set_status(message or "Source recovered")
+        elif k in ("sourceended", "ended"):
+            self.set_status(message or "The video ended")
+        elif k in ("sessionerror", "error"):
+            self.progress.hide()
+            self.show_error(message, level="warning")
+        elif k in ("modelsloading", "loading"):
+            self.set_status(message)
+            if 0.0 <= fraction < 1.0:
+                self.progress.show()
+                self.progress.setValue(round(fraction * 100))
+        elif k in ("modelsready", "ready"):
+            self.progress.hide()
+            self.set_status(message)
+        elif k in ("sourceopened", "opened"):
+            self.set_status(message)
+
+    # ============================================================================ display
+    def _tick(self) -> None:
+        """30 Hz: copy the session's newest composed frame to the view; never waits."""
+        session = self.session
+        if session is None:
+            return
+        self.tick_times.append(time.monotonic())
+        view = session.latest_view()
+        if view is None:
+            return
+        key = (view.frame_index, view.timestamp, len(view.regions), view.frozen, view.original)
+        stats = view.stats
+        if key != self._last_frame_key:
+            self._last_frame_key = key
+            self.view.set_frame(view.image)
+            self._count_display_frame()
+            rows = [
+                Row(r.polygon, r.text, r.translation, r.source_lang or "", key=r.id)
+                for r in view.regions
+                if r.alpha > 0.05
+            ]
+            self.region_list.set_rows(rows)
+        self._show_live_stats(stats)
+
+    def _count_display_frame(self) -> None:
+        now = time.monotonic()
+        self.display_frames += 1
+        self._shown_times.append(now)
+
+    def display_fps(self) -> float:
+        now = time.monotonic()
+        recent = [t for t in self._shown_times if now - t <= 2.0]
+        if len(recent) < 2:
+            return 0.0
+        return (len(recent) - 1) / max(1e-6, recent[-1] - recent[0])
+
+    def _show_live_stats(self, s: Any) -> None:
+        hits = getattr(s, "cache_hits", 0)
+        misses = getattr(s, "cache_misses", 0)
+        self.stats_label.setText(
+            f"display {self.display_fps():.1f} fps · source {s.source_fps:.1f} fps · "
+            f"OCR {s.ocr_passes_per_s:.2f}/s · ocr {s.ocr_ms:.0f} ms · "
+            f"translate {s.translate_ms:.0f} ms · overlay {s.overlay_ms:.0f} ms · "
+            f"cache {hits}/{hits + misses} hits"
+        )
+
+    def _show_stage_stats(self, timings: dict[str, float], cached: int) -> None:
+        parts = [f"{k} {v:.0f} ms" for k, v in timings.items()]
+        self.stats_label.setText(" · ".join(parts) + f" · cache hits {cached}")
+
+    def _on_region_selected(self, polygon: Any) -> None:
+        """Live: the session outlines the tracked region in the frame it composes
+        (OverlayItem.highlight), so the outline moves with the text. Stills: Qt paints it over
+        the finished picture, without re-rendering anything."""
+        row = self.region_list.selected_row()
+        if self.session is not None:
+            self.session.set_highlight(row.key if row is not None else None)
+            self.view.set_highlight(None)
+        else:
+            self.view.set_highlight(polygon)
+
+    def zoom_to_selection(self, margin: float | None = None) -> None:
+        """Zoom onto the selected text, or onto all texts when none is selected."""
+        row = self.region_list.selected_row()
+        rows = [row] if row is not None else list(self.region_list.rows())
+        points = [p for r in rows for p in r.polygon]
+        if points:
+            if margin is None:
+                margin = 3.0 if row is not None else 1.6
+            self.view.zoom_to(points, margin=margin)
+
+    # ============================================================================ toggles
+    def set_frozen(self, frozen: bool) -> None:
+        self.frozen = bool(frozen)
+        self.freeze_action.setChecked(self.frozen)
+        if self.session is not None:
+            self.session.freeze(self.frozen)
+        self.set_status("Frozen (Space to resume)" if self.frozen else "Live")
+
+    def set_show_original(self, original: bool) -> None:
+        self.showing_original = bool(original)
+        self.original_action.setChecked(self.showing_original)
+        if self.session is not None:
+            self.session.show_original(self.showing_original)
+        elif self.mode == "still":
+            self.show_entry(self.current)
+
+    # ============================================================================ saving
+    def current_translated_image(self) -> np.ndarray | None:
+        if self.mode == "live" and self.session is not None:
+            view = self.session.latest_view()
+            return None if view is None else view.image
+        if 0 <= self.current < len(self.queue):
+            entry = self.queue[self.current]
+            if entry.result is not None:
+                return entry.result.image
+        return None
+
+    def save_dialog(self) -> None:
+        image = self.current_translated_image()
+        if image is None:
+            self.show_error("Nothing translated to save yet.", level="warning")
+            return
+        stem = "camtranslate"
+        if self.mode == "still" and self.queue[self.current].path is not None:
+            stem = self.queue[self.current].path.stem  # type: ignore[union-attr]
+        default = Path(self.settings.last_folder) / f"{stem}-{self.target_lang()}.png"
+        file, _ = QFileDialog.getSaveFileName(
+            self, "Save translated image", str(default), "PNG (*.png);;JPEG (*.jpg *.jpeg)"
+        )
+        if file:
+            self.save_image(Path(file), image)
+
+    def save_image(self, path: Path, image: np.ndarray | None = None) -> bool:
+        from camtranslate.errors import CamtranslateError
+        from camtranslate.imaging import save_image
+
+        image = self.current_translated_image() if image is None else image
+        if image is None:
+            self.show_error("Nothing translated to save yet.", level="warning")
+            return False
+        try:
+            save_image(path, image)
+        except (CamtranslateError, OSError) as exc:
+            self.show_error(f"Could not save {path.name}: {exc}")
+            return False
+        self.settings.last_folder = str(path.parent)
+        self.set_status(f"Saved {path}")
+        return True
+
+    # ============================================================================ dialogs
+    def show_model_info(self) -> None:
+        m = self.model_combo.currentData()
+        if m is None:
+            text = (
+                "No translation model is installed.\n"
+                "Install one with: camtranslate models install <id>"
+            )
+        else:
+            mf = m.manifest
+            text = (
+                f"Model: {mf.id}\nLanguages: {', '.join(mf.source_langs)} → "
+                f"{', '.join(mf.target_langs)}\nFamily: {mf.family}, {mf.format} "
+                f"{mf.quantization}\nOrigin: {m.origin}\nFolder: {m.path}\n"
+                f"Source: {mf.source}\nLicence: {mf.license}"
+            )
+        box = QMessageBox(QMessageBox.Icon.Information, "Model info", text, parent=self)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.show()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About camtranslate",
+            f"<b>camtranslate {camtranslate.__version__}</b><p>Offline instant camera "
+            "translation: OCR, CTranslate2 int8 translation and in-place overlay.</p>"
+            "<p>Shortcuts: Ctrl+O open images, Ctrl+Shift+O open video, Ctrl+K camera, "
+            "Ctrl+V paste, Space freeze, Tab/O original, Ctrl+S save, Ctrl+C copy "
+            "translation, PgUp/PgDn previous/next image.</p>",
+        )
+
+    # ============================================================================ closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.timer.stop()
+        self.stop_live(quiet=True)
+        self.worker.shutdown()
+        if self.pipeline is not None:
+            self.pipeline.close()
+        super().closeEvent(event)
+
+
+def _ocr_languages(config: PipelineConfig) -> tuple[str, ...]:
+    """Which OCR recogniser a config needs (mirrors Pipeline: "auto" reads Latin script)."""
+    return ("en",) if config.source_lang == AUTO else (config.source_lang,)
+
+
+def app_icon() -> QIcon:
+    from camtranslate.paths import resources_dir
+
+    icons = resources_dir() / "icons"
+    icon = QIcon()
+    for name in (
+        "camtranslate.svg",
+        "camtranslate-256.png",
+        "camtranslate-128.png",
+        "camtranslate-48.png",
+        "camtranslate.png",
+    ):
+        if (icons / name).is_file():
+            icon.addFile(str(icons / name))
+    if icon.isNull():
+        from PySide6.QtWidgets import QApplication
+
+        style = QApplication.style()
+        if style is not None:
+            return style.standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
+    return icon

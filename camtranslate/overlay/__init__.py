@@ -1,0 +1,34 @@
+"""Overlay: erase the source text and draw the translation in place (Qt-free).
+
+``OverlayRenderer(font_path=None, erase="fill").render(image, items)`` returns a new BGR image;
+``OverlayItem`` describes one translated region. See ``render.py`` for the cost model and
+``fonts.py`` for how fonts are chosen per script.
+"""
+
+from camtranslate.overlay.erase import contrast_color, contrast_ratio, relative_luminance
+from camtranslate.overlay.fonts import FontError, FontFace, FontLibrary, bundled_font_path
+from camtranslate.overlay.layout import paragraph_groups, region_quad
+from camtranslate.overlay.render import (
+    ERASE_MODES,
+    CacheStats,
+    OverlayItem,
+    OverlayRenderer,
+    RegionColors,
+)
+
+__all__ = [
+    "ERASE_MODES",
+    "CacheStats",
+    "FontError",
+    "FontFace",
+    "FontLibrary",
+    "OverlayItem",
+    "OverlayRenderer",
+    "RegionColors",
+    "bundled_font_path",
+    "contrast_color",
+    "contrast_ratio",
+    "paragraph_groups",
+    "region_quad",
+    "relative_luminance",
+]

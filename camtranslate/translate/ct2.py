@@ -1,0 +1,306 @@
+"""CTranslate2 backend: SentencePiece in, one `translate_batch` call, SentencePiece out.
+
+Sign text needs a few things a plain MT call gets wrong, handled here:
+- ALL-CAPS text ("EMERGENCY EXIT") is out of distribution for the model, which was trained on
+  sentence-case text (the teacher left caps untranslated). We translate the sentence-cased text
+  and upper-case the output, as the distillation corpus did.
+- Empty / whitespace-only texts never reach the model.
+- Long inputs are split at sentence ends (then at word boundaries) into segments of at most
+  `max_input_tokens` pieces; all segments of all texts still go through ONE model call.
+- The decoding budget is tied to the input length so a confused model cannot ramble for 256 steps.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from camtranslate.errors import ModelError
+from camtranslate.models.registry import InstalledModel
+
+log = logging.getLogger(__name__)
+
+EOS = "</s>"
+_SENTENCE_END = re.compile(r"(?<=[.!?;:。！？])\s+")
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """Decoding settings; defaults measured on tatoeba en-pt.short (docs/results/translate.md)."""
+
+    beam_size: int = 1
+    repetition_penalty: float = 1.2
+    no_repeat_ngram_size: int = 4
+    max_length_ratio: float = 2.0
+    """max_decoding_length = ratio * longest source segment + extra (capped at 256)."""
+    max_length_extra: int = 10
+    max_input_tokens: int = 200
+    """Longer segments are split; keeps attention cost and repetition loops bounded."""
+    max_batch_size: int = 64
+    """CTranslate2 sorts the call's inputs by length and runs sub-batches of this many."""
+    fix_all_caps: bool = True
+
+
+def resolve_device(device: str = "auto") -> str:
+    """ "auto" → "cuda" when CTranslate2 sees a CUDA device, else "cpu"."""
+    import ctranslate2
+
+    if device == "auto":
+        try:
+            return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        except Exception:  # a broken CUDA install must not stop CPU translation
+            return "cpu"
+    if device not in ("cpu", "cuda"):
+        raise ModelError(f"unknown device {device!r}: use 'auto', 'cpu' or 'cuda'")
+    return device
+
+
+_FALLBACKS = {
+    "int8": ("int8", "int8_float32", "int8_float16", "int8_bfloat16"),
+    "int8_float16": ("int8_float16", "int8_bfloat16", "int8_float32", "int8", "float16"),
+    "int8_bfloat16": ("int8_bfloat16", "int8_float16", "int8_float32", "int8"),
+    "int8_float32": ("int8_float32", "int8"),
+    "float16": ("float16", "bfloat16", "float32"),
+    "bfloat16": ("bfloat16", "float16", "float32"),
+    "int16": ("int16", "int8", "float32"),
+    "float32": ("float32",),
+}
+
+
+def resolve_compute_type(device: str, compute_type: str = "int8") -> str:
+    """The requested compute type if the device supports it, else the closest one that it does."""
+    import ctranslate2
+
+    if compute_type in ("default", "auto"):
+        return compute_type
+    try:
+        supported = set(ctranslate2.get_supported_compute_types(device))
+    except Exception:
+        return "default"
+    for candidate in _FALLBACKS.get(compute_type, (compute_type,)):
+        if candidate in supported:
+            if candidate != compute_type:
+                log.info(
+                    "compute type %s unsupported on %s; using %s", compute_type, device, candidate
+                )
+            return candidate
+    log.info("compute type %s unsupported on %s; using CTranslate2's default", compute_type, device)
+    return "default"
+
+
+def is_all_caps(text: str) -> bool:
+    """True for text whose cased letters (at least two) are all upper case: "NO ENTRY"."""
+    cased = [c for c in text if c.isalpha() and c.lower() != c.upper()]
+    return len(cased) >= 2 and all(c.isupper() for c in cased)
+
+
+def sentence_case(text: str) -> str:
+    """Turn "NO ENTRY. STAFF ONLY" into "No entry. Staff only" (what the model saw in training)."""
+    lowered = text.lower()
+    parts = _SENTENCE_END.split(lowered)
+    seps = _SENTENCE_END.findall(lowered)
+    out = []
+    for i, part in enumerate(parts):
+        idx = next((j for j, c in enumerate(part) if c.isalpha()), None)
+        if idx is not None:
+            part = part[:idx] + part[idx].upper() + part[idx + 1 :]
+        out.append(part)
+        if i < len(seps):
+            out.append(seps[i])
+    return "".join(out)
+
+
+class _Engine:
+    """One loaded CTranslate2 model and its tokenizers, shared by every pair it serves."""
+
+    def __init__(self, model: InstalledModel, device: str, compute_type: str, threads: int):
+        import ctranslate2
+        import sentencepiece as spm
+
+        manifest = model.manifest
+        model.verify()  # raises ModelIntegrityError with a reinstall hint
+        self.model = model
+        self.device = resolve_device(device)
+        self.compute_type = resolve_compute_type(self.device, compute_type)
+        tok = manifest.tokenizer
+        src_file = tok.get("source") or tok.get("target")
+        tgt_file = tok.get("target") or src_file
+        if not src_file:
+            raise ModelError(f"model {manifest.id!r}: manifest names no tokenizer file")
+        try:
+            self.sp_source = spm.SentencePieceProcessor(model_file=str(model.path / src_file))
+            self.sp_target = (
+                self.sp_source
+                if tgt_file == src_file
+                else spm.SentencePieceProcessor(model_file=str(model.path / tgt_file))
+            )
+        except (OSError, RuntimeError) as exc:
+            raise ModelError(f"model {manifest.id!r}: cannot load tokenizer ({exc})") from None
+        try:
+            self.translator = ctranslate2.Translator(
+                str(model.path),
+                device=self.device,
+                compute_type=self.compute_type,
+                intra_threads=max(0, int(threads)),
+                inter_threads=1,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"model {manifest.id!r}: CTranslate2 cannot load it ({exc})") from None
+        self.calls = 0
+        self._lock = threading.Lock()
+        log.info(
+            "loaded %s on %s (%s, threads=%s)", manifest.id, self.device, self.compute_type, threads
+        )
+
+    def run(self, sources: list[list[str]], prefixes: list[list[str]] | None, **opts: Any):
+        with self._lock:
+            self.calls += 1
+        return self.translator.translate_batch(sources, target_prefix=prefixes, **opts)
+
+
+class CT2Translator:
+    """A Translator over one CTranslate2 model for one language pair.
+
+    For multilingual models (NLLB, M2M100) the pair selects the language tokens; `for_pair`
+    returns a sibling translator that shares the loaded model.
+    """
+
+    def __init__(
+        self,
+        model: InstalledModel,
+        device: str = "auto",
+        compute_type: str = "int8",
+        threads: int = 0,
+        *,
+        source_lang: str | None = None,
+        target_lang: str | None = None,
+        options: DecodeOptions | None = None,
+        _engine: _Engine | None = None,
+    ) -> None:
+        manifest = model.manifest
+        src = source_lang or manifest.source_langs[0]
+        tgt = target_lang or next(t for t in manifest.target_langs if t != src)
+        if not manifest.serves(src, tgt):
+            raise ModelError(f"model {manifest.id!r} does not translate {src}→{tgt}")
+        self.model = model
+        self.model_id = manifest.id
+        self.source_lang = src
+        self.target_lang = tgt
+        self.options = options or DecodeOptions()
+        self._engine = _engine or _Engine(model, device, compute_type, threads)
+        self._src_prefix: list[str] = []
+        self._tgt_prefix: list[str] | None = None
+        if manifest.multilingual:
+            codes = manifest.lang_codes
+            if src not in codes or tgt not in codes:
+                raise ModelError(
+                    f"model {manifest.id!r}: manifest lang_codes lacks {src!r} or {tgt!r}"
+                )
+            self._src_prefix = [codes[src]]
+            self._tgt_prefix = [codes[tgt]]
+        self._strip_tokens = set(manifest.lang_codes.values()) | {EOS}
+
+    # -- introspection -----------------------------------------------------------------------
+    @property
+    def device(self) -> str:
+        return self._engine.device
+
+    @property
+    def compute_type(self) -> str:
+        return self._engine.compute_type
+
+    @property
+    def model_calls(self) -> int:
+        """How many times the model was actually run (for tests and stats)."""
+        return self._engine.calls
+
+    def for_pair(self, source_lang: str, target_lang: str) -> CT2Translator:
+        return CT2Translator(
+            self.model,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            options=self.options,
+            _engine=self._engine,
+        )
+
+    def with_options(self, options: DecodeOptions) -> CT2Translator:
+        return CT2Translator(
+            self.model,
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            options=options,
+            _engine=self._engine,
+        )
+
+    # -- translation ---------------------------------------------------------------------------
+    def _segments(self, text: str) -> list[list[str]]:
+        """Token segments for one (non-empty, normalised) text, each ≤ max_input_tokens."""
+        limit = max(8, self.options.max_input_tokens)
+        encode = self._engine.sp_source.encode
+        pieces = encode(text, out_type=str)
+        if len(pieces) <= limit:
+            return [pieces]
+        segments: list[list[str]] = []
+        for sentence in _SENTENCE_END.split(text):
+            toks = encode(sentence, out_type=str)
+            while len(toks) > limit:
+                # cut at the last word start inside the window so words stay whole
+                cut = max(
+                    (i for i in range(limit, limit // 2, -1) if toks[i].startswith("▁")),
+                    default=limit,
+                )
+                segments.append(toks[:cut])
+                toks = toks[cut:]
+            if toks:
+                segments.append(toks)
+        return segments
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        results = ["" for _ in texts]
+        plan: list[tuple[int, int, bool]] = []  # (text index, number of segments, all caps)
+        sources: list[list[str]] = []
+        for i, raw in enumerate(texts):
+            text = _WS.sub(" ", raw).strip()
+            if not text:
+                continue
+            caps = self.options.fix_all_caps and is_all_caps(text)
+            if caps:
+                text = sentence_case(text)
+            segs = self._segments(text)
+            plan.append((i, len(segs), caps))
+            sources.extend(self._src_prefix + s + [EOS] for s in segs)
+        if not sources:
+            return results
+        opts = self.options
+        longest = max(len(s) for s in sources)
+        max_len = min(256, int(opts.max_length_ratio * longest) + opts.max_length_extra)
+        prefixes = [list(self._tgt_prefix) for _ in sources] if self._tgt_prefix else None
+        out = self._engine.run(
+            sources,
+            prefixes,
+            beam_size=opts.beam_size,
+            repetition_penalty=opts.repetition_penalty,
+            no_repeat_ngram_size=opts.no_repeat_ngram_size,
+            max_decoding_length=max_len,
+            max_batch_size=opts.max_batch_size,
+            max_input_length=0,  # already bounded by _segments
+        )
+        decode = self._engine.sp_target.decode
+        k = 0
+        for i, n, caps in plan:
+            parts = []
+            for r in out[k : k + n]:
+                toks = [t for t in r.hypotheses[0] if t not in self._strip_tokens]
+                parts.append(decode(toks).strip())
+            k += n
+            joined = " ".join(p for p in parts if p)
+            results[i] = joined.upper() if caps else joined
+        return results
+
+    def translate(self, text: str) -> str:
+        return self.translate_batch([text])[0]

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import threading
+
+from camtranslate.live.bench import register, run_live_bench
+from camtranslate.live.session import LiveEvent, LiveSession, ModelsReady
+from camtranslate.live.sources import VideoFileSource
+
+KEYS = {
+    "source_fps",
+    "display_fps",
+    "ocr_passes_per_s",
+    "ui_stall_p99_ms",
+    "overlay_changes_per_s",
+    "first_overlay_s",
+}
+
+
+def test_register_adds_live_to_a_bench_group():
+    parser = argparse.ArgumentParser()
+    bench = parser.add_subparsers(dest="bench").add_parser("bench").add_subparsers(dest="which")
+    register(bench)
+    args = parser.parse_args(["bench", "live", "--video", "v.mp4", "--seconds", "3", "--json"])
+    assert args.which == "live" and args.seconds == 3.0 and args.json and callable(args.func)
+
+
+def test_run_live_bench_measures_the_real_session(pipeline, make_video):
+    path, _ = make_video("still", seconds=2.0, noise=2.0)
+    ready = threading.Event()
+
+    def on_event(event: LiveEvent) -> None:
+        if isinstance(event, ModelsReady):
+            ready.set()
+
+    session = LiveSession(pipeline, VideoFileSource(path), "en", "pt", on_event=on_event)
+    result = run_live_bench(session, seconds=3.0, ready=ready)
+    assert set(result) >= KEYS
+    assert result["source_fps"] > 0 and result["display_fps"] > 0
+    assert result["display_fps"] <= result["source_fps"] * 1.1
+    assert result["ui_stall_p99_ms"] >= 0
+    assert result["overlay_changes_per_s"] == 0  # a still scene does not churn
+    assert not session.running
+
+
+def test_cli_bench_live_reports_a_clear_error_for_a_missing_video(tmp_path):
+    code = (
+        "import sys, argparse\n"
+        "from camtranslate.live.bench import register\n"
+        "p = argparse.ArgumentParser(); s = p.add_subparsers(); register(s)\n"
+        "a = p.parse_args(sys.argv[1:])\n"
+        "from camtranslate.errors import CamtranslateError\n"
+        "try:\n    a.func(a)\nexcept CamtranslateError as e:\n"
+        "    print('ERR', e); sys.exit(1)\n"
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "live",
+            "--video",
+            str(tmp_path / "no.mp4"),
+            "--seconds",
+            "1",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1
+    assert "ERR video file not found" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    json.dumps(proc.stdout)  # printable

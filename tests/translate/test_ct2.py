@@ -1,0 +1,127 @@
+"""CTranslate2 backend on the real embedded en→pt model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from translate_helpers import REPO, clone_model
+
+from camtranslate.errors import ModelError, ModelIntegrityError
+from camtranslate.models.registry import ModelRegistry
+from camtranslate.translate.ct2 import (
+    CT2Translator,
+    DecodeOptions,
+    is_all_caps,
+    resolve_compute_type,
+    resolve_device,
+    sentence_case,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Exit", "saída"),
+        ("Emergency exit", "emergência"),
+        ("No smoking", "fumar"),
+        ("Open 24 hours", "aberto 24 horas"),
+        ("Thank you very much.", "obrigad"),
+    ],
+)
+def test_real_phrases_are_portuguese(en_pt: CT2Translator, text: str, expected: str) -> None:
+    assert expected in en_pt.translate(text).lower()
+
+
+def test_all_caps_signs_are_translated_and_kept_upper(en_pt: CT2Translator) -> None:
+    out = en_pt.translate_batch(["EMERGENCY EXIT", "NO SMOKING"])
+    assert out[0] == "SAÍDA DE EMERGÊNCIA"
+    assert "FUMAR" in out[1] and out[1].isupper()
+    raw = en_pt.with_options(DecodeOptions(fix_all_caps=False)).translate("EMERGENCY EXIT")
+    assert raw != out[0]  # the model alone garbles caps: the fix is doing real work
+
+
+def test_batch_equals_one_by_one(en_pt: CT2Translator) -> None:
+    texts = ["Exit", "Push to open", "Closed on Sundays", "Keep the door closed.", "Wet floor"]
+    greedy = en_pt.with_options(DecodeOptions(beam_size=1))
+    assert greedy.translate_batch(texts) == [greedy.translate(t) for t in texts]
+    assert en_pt.translate_batch(texts) == [en_pt.translate(t) for t in texts]
+
+
+def test_one_model_call_per_batch(en_pt: CT2Translator) -> None:
+    before = en_pt.model_calls
+    en_pt.translate_batch(["Exit", "", "  ", "Entrance", "Toilets"])
+    assert en_pt.model_calls == before + 1
+
+
+def test_empty_and_whitespace_skip_the_model(en_pt: CT2Translator) -> None:
+    before = en_pt.model_calls
+    assert en_pt.translate_batch(["", "   ", "\n\t"]) == ["", "", ""]
+    assert en_pt.translate_batch([]) == []
+    assert en_pt.model_calls == before
+
+
+def test_very_long_input_is_split_and_bounded(en_pt: CT2Translator) -> None:
+    sentence = "The train to the airport leaves from platform two every ten minutes. "
+    long_text = sentence * 60  # ~900 pieces, far beyond max_input_tokens
+    segments = en_pt._segments(long_text.strip())
+    assert len(segments) > 1
+    assert all(len(s) <= en_pt.options.max_input_tokens for s in segments)
+    out = en_pt.translate(long_text)
+    assert "aeroporto" in out.lower()
+    assert len(out) < 4 * len(long_text)
+    # one giant "word" without sentence ends or spaces must not crash either
+    assert isinstance(en_pt.translate("x" * 5000), str)
+
+
+def test_caps_helpers() -> None:
+    assert is_all_caps("NO ENTRY") and is_all_caps("EXIT 3")
+    assert not is_all_caps("Exit") and not is_all_caps("A") and not is_all_caps("24/7")
+    assert sentence_case("NO ENTRY. STAFF ONLY") == "No entry. Staff only"
+
+
+def test_device_and_compute_type_resolution() -> None:
+    import ctranslate2
+
+    expected = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    assert resolve_device("auto") == expected
+    with pytest.raises(ModelError, match="device"):
+        resolve_device("tpu")
+    supported = ctranslate2.get_supported_compute_types("cpu")
+    assert resolve_compute_type("cpu", "int8") in supported
+    assert resolve_compute_type("cpu", "float16") in supported  # no fp16 on CPU: falls back
+
+
+def test_tampered_model_refuses_to_load(tmp_path: Path) -> None:
+    model_dir = clone_model(tmp_path / "en-pt")
+    with open(model_dir / "model.bin", "r+b") as fh:
+        fh.seek(1000)
+        byte = fh.read(1)
+        fh.seek(1000)
+        fh.write(bytes([byte[0] ^ 0x01]))
+    model = ModelRegistry([tmp_path]).find("en", "pt")
+    with pytest.raises(ModelIntegrityError, match=r"model\.bin"):
+        CT2Translator(model, device="cpu")
+
+
+def test_wrong_pair_is_refused(en_pt: CT2Translator) -> None:
+    with pytest.raises(ModelError, match="does not translate"):
+        en_pt.for_pair("pt", "en")
+
+
+def test_translation_path_does_not_import_torch() -> None:
+    code = (
+        "import sys\n"
+        "from camtranslate.models.registry import ModelRegistry\n"
+        "from camtranslate.translate.service import TranslationService\n"
+        "s = TranslationService(ModelRegistry())\n"
+        "print(s.translate(['Exit'], 'auto', 'pt')[0].translation)\n"
+        "assert 'torch' not in sys.modules, 'torch imported'\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Saída" in out.stdout

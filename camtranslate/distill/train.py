@@ -17,8 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from camtranslate.distill.data import (
     Bucket,
     DataError,
@@ -355,7 +353,3 @@ def _set_generation_defaults(hf_dir: Path) -> None:
         }
     )
     cfg_path.write_text(json.dumps(data, indent=1))
-
-
-def np_seed(seed: int) -> None:
-    np.random.seed(seed)

@@ -94,9 +94,9 @@ def _cmd_install(args: argparse.Namespace) -> int:
         )
     else:
         if not args.id:
-            raise SystemExit(
-                "camtranslate models install: give a Hugging Face id or --from-dir PATH"
-            )
+            from camtranslate.errors import ModelError
+
+            raise ModelError("models install: give a Hugging Face id or --from-dir PATH")
         model = mgr.install(
             args.id,
             revision=args.revision,

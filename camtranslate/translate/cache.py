@@ -54,8 +54,13 @@ def normalize_text(text: str) -> str:
 class PhraseCache:
     """Thread-safe LRU (capacity entries) backed by SQLite at `path` (None: memory only)."""
 
-    def __init__(self, path: Path | str | None, capacity: int = 4096) -> None:
+    def __init__(
+        self, path: Path | str | None, capacity: int = 4096, *, max_rows: int = 200_000
+    ) -> None:
         self.capacity = max(1, int(capacity))
+        self.max_rows = max(1, int(max_rows))
+        """The file keeps at most this many phrases (oldest dropped at start-up): noisy OCR
+        readings would otherwise accumulate forever (~100 bytes each)."""
         self.path = Path(path) if path is not None else None
         self._mem: OrderedDict[Key, str] = OrderedDict()
         self._lock = threading.RLock()
@@ -95,6 +100,7 @@ class PhraseCache:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(_SCHEMA)
             db.execute("SELECT translation FROM phrases LIMIT 1").fetchall()  # probe the b-tree
+            self._prune(db)
             return db
         except sqlite3.OperationalError as exc:
             if db is not None:
@@ -113,6 +119,15 @@ class PhraseCache:
                 self._warn(f"phrase cache: {path} unusable ({exc}); memory only")
                 return None
             return self._set_aside_and_reopen(path, exc)
+
+    def _prune(self, db: sqlite3.Connection) -> None:
+        (count,) = db.execute("SELECT count(*) FROM phrases").fetchone()
+        if count > self.max_rows:
+            db.execute(
+                "DELETE FROM phrases WHERE (model_id, src, tgt, text) IN (SELECT model_id, src, "
+                "tgt, text FROM phrases ORDER BY created LIMIT ?)",
+                (count - self.max_rows,),
+            )
 
     def _set_aside_and_reopen(self, path: Path, exc: Exception) -> sqlite3.Connection | None:
         stamp = time.strftime("%Y%m%d-%H%M%S")

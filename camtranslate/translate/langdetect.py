@@ -61,6 +61,26 @@ def _script(ch: str) -> str:
     return name.split(" ", 1)[0]
 
 
+_LANG_SCRIPTS: dict[str, frozenset[str]] = {
+    "zh": frozenset({"HAN"}),
+    "ja": frozenset({"HAN", "HIRAGANA", "KATAKANA"}),
+    "ko": frozenset({"HANGUL", "HAN"}),
+    **{lang: frozenset({script}) for script, lang in _SCRIPT_LANG.items() if lang not in ("ja",)},
+    **{lang: frozenset({s}) for s, langs in _SCRIPT_CANDIDATES.items() for lang in langs},
+}
+
+
+def script_fits(text: str, lang: str) -> bool:
+    """Whether the text's main script can be written in `lang` (Latin for languages we do not
+    list). When the user says the text is English, a Chinese shop name in the same frame must
+    pass through instead of being forced through an en→X model (which outputs garbage)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return True
+    script, _ = Counter(_script(c) for c in letters).most_common(1)[0]
+    return script in _LANG_SCRIPTS.get(lang, frozenset({"LATIN"}))
+
+
 class LanguageDetector:
     """Thread-safe detector; build once (loading py3langid's model takes ~0.1 s)."""
 

@@ -18,7 +18,7 @@ from camtranslate.errors import ModelNotFoundError
 from camtranslate.models.registry import InstalledModel, ModelRegistry
 from camtranslate.translate.cache import CachedTranslator, PhraseCache
 from camtranslate.translate.ct2 import CT2Translator, DecodeOptions
-from camtranslate.translate.langdetect import UNKNOWN, LanguageDetector
+from camtranslate.translate.langdetect import UNKNOWN, LanguageDetector, script_fits
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ class TranslationService:
             src = normalize_lang(source)
             if src != target and self.route(src, target) is None:
                 raise self._not_found(src, target)
-            langs = [src] * len(texts)
+            langs = [src if script_fits(t, src) else UNKNOWN for t in texts]
 
         outcomes: list[TranslationOutcome | None] = [None] * len(texts)
         groups: dict[str, list[int]] = {}

@@ -175,7 +175,11 @@ def _hf_greedy(hf_dir: Path, texts: list[str], model=None) -> list[list[str]]:
         ids = torch.tensor([[*sp.encode(t), sp.piece_to_id("</s>")]])
         with torch.no_grad():
             gen = model.generate(
-                input_ids=ids, attention_mask=torch.ones_like(ids), num_beams=1, max_new_tokens=20
+                input_ids=ids,
+                attention_mask=torch.ones_like(ids),
+                num_beams=1,
+                max_new_tokens=20,
+                bad_words_ids=[[model.config.pad_token_id]],  # CT2 drops <pad> from the vocab
             )
         pieces = [sp.id_to_piece(i) for i in gen[0].tolist()[1:] if i < sp.get_piece_size()]
         out.append([p for p in pieces if p != "</s>"])

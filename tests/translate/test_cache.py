@@ -44,6 +44,18 @@ def test_lru_capacity_and_sqlite_fallback(tmp_path: Path) -> None:
     assert mem_only.get_many(M, S, T, ["a1", "a3"]) == {"a3": "x3"}
 
 
+def test_file_is_pruned_to_max_rows_oldest_first(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    cache = PhraseCache(path)
+    for i in range(30):
+        cache.put_many(M, S, T, {f"t{i}": f"x{i}"})
+    cache.close()
+    small = PhraseCache(path, max_rows=10)
+    small.clear_memory()
+    got = small.get_many(M, S, T, [f"t{i}" for i in range(30)])
+    assert sorted(got) == sorted(f"t{i}" for i in range(20, 30))
+
+
 def test_garbage_file_is_set_aside(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     path.write_bytes(b"this is not a database at all\x00\xff" * 200)

@@ -118,3 +118,10 @@ def test_warmup_loads_and_runs_without_caching(tmp_path: Path) -> None:
     svc.warmup("auto", "pt")
     with pytest.raises(ModelNotFoundError):
         svc.warmup("en", "ja")
+
+
+def test_explicit_source_lets_text_in_another_script_pass_through(service):
+    """--from en on a frame that also holds a Chinese shop name: the name is left alone."""
+    out = service.translate(["出口", "Exit", "Москва"], "en", "pt")
+    assert [o.translation for o in out][0::2] == ["出口", "Москва"]
+    assert "saída" in out[1].translation.lower()

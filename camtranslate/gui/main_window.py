@@ -49,11 +49,11 @@ from camtranslate.gui.settings import Settings
 from camtranslate.gui.widgets import Banner, LiveView, RegionList
 from camtranslate.gui.widgets.region_list import Row
 from camtranslate.gui.workers import LiveEvents, Worker
+from camtranslate.imaging import IMAGE_SUFFIXES, iter_image_files
 from camtranslate.types import FrameResult
 
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv")
 RESOLUTIONS = ("640x480", "1280x720", "1920x1080")
 LANGUAGE_NAMES = {
@@ -97,18 +97,8 @@ def language_label(code: str) -> str:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders as their images (sorted, not recursive); unknown files kept so
-    that the user is told they cannot be read instead of them vanishing silently."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out += sorted(
-                (c for c in p.iterdir() if c.is_file() and c.suffix.lower() in IMAGE_SUFFIXES),
-                key=lambda c: c.name.lower(),
-            )
-        else:
-            out.append(p)
-    return out
+    """Files as given, folders as their images: the same rule as `camtranslate image`."""
+    return list(iter_image_files(paths))
 
 
 class MainWindow(QMainWindow):
@@ -796,7 +786,7 @@ class MainWindow(QMainWindow):
             self,
             "Open images",
             self.settings.last_folder,
-            "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)",
+            "Images (" + " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES)) + ");;All files (*)",
         )
         if files:
             self.add_paths(files)

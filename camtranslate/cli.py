@@ -72,6 +72,7 @@ def _config_from(args: argparse.Namespace) -> PipelineConfig:
         use_cache=not args.no_cache,
         models_dirs=tuple(args.models_dir),
         erase=getattr(args, "erase", "fill"),
+        allow_downloads=getattr(args, "allow_downloads", False),
     )
 
 

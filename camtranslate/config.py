@@ -28,6 +28,8 @@ class PipelineConfig:
     """Join stacked OCR lines of one paragraph into one block before translating."""
     min_confidence: float = 0.5
     """OCR results under this confidence are dropped."""
+    allow_downloads: bool = False
+    """Let an OCR engine fetch missing weights (EasyOCR languages beyond English). Off: offline."""
     use_cache: bool = True
     cache_path: Path | None = None
     """None: the user cache dir's phrase cache (see paths.phrase_cache_path)."""

@@ -53,6 +53,7 @@ class Pipeline:
                     languages,
                     max_detect_side=self.config.max_detect_side,
                     min_confidence=self.config.min_confidence,
+                    allow_downloads=self.config.allow_downloads,
                 )
             return self._ocr
 
@@ -94,8 +95,7 @@ class Pipeline:
             return self._renderer
 
     def _ocr_languages(self) -> tuple[str, ...]:
-        src = self.config.source_lang
-        return ("en",) if src == "auto" else (src,)
+        return (self.config.source_lang,)  # "auto": every script the engine reads
 
     # -- lifecycle -------------------------------------------------------------------------
     def warmup(self, progress: Progress | None = None) -> None:

@@ -20,6 +20,11 @@ from dataclasses import dataclass
 
 UNKNOWN = "unknown"
 
+WEAK_FOREIGN = 0.5
+"""Below this confidence a non-preferred language loses to the best preferred one. Measured:
+real foreign sign phrases ("Salida de emergencia", "Notausgang") score 0.6-0.98, while noisy
+English signs misread as Italian/Spanish score 0.18-0.37."""
+
 COMMON_LATIN = ("en", "pt", "es", "fr", "de", "it", "nl", "pl", "sv", "tr", "ro", "cs", "id", "vi")
 """Latin-script languages always considered (besides those served by installed models)."""
 
@@ -147,6 +152,10 @@ class LanguageDetector:
             ]
             total = sum(p for _, p in ranked) or 1.0
             lang, score = max(ranked, key=lambda x: x[1])
+            if lang not in preferred and score / total < WEAK_FOREIGN:
+                # A weak guess at a language we cannot translate is more often OCR noise on
+                # a sign we can ("è Marina Link MRT" → it): take the best translatable one.
+                lang, score = max((r for r in ranked if r[0] in preferred), key=lambda x: x[1])
             conf = score / total
         else:
             lang, conf = ident.classify(text)

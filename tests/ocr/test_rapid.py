@@ -31,6 +31,18 @@ def test_uses_the_models_shipped_in_the_wheel():
         assert (model_dir() / name).is_file()
 
 
+def test_never_downloads(monkeypatch, sign_image):
+    """RapidOCR fetches unknown models from modelscope.cn; ours must never reach that code."""
+    from rapidocr.utils.download_file import DownloadFile
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rapidocr tried to download a model")
+
+    monkeypatch.setattr(DownloadFile, "run", refuse)
+    engine = create_ocr_engine("rapid", ("en", "zh", "ja"))
+    assert "TAP" in words(engine.read(sign_image))
+
+
 def test_reads_the_bundled_sign(rapid, sign_image):
     regions = rapid.read(sign_image)
     _check_regions(regions, sign_image)

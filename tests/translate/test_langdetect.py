@@ -79,3 +79,12 @@ def test_accuracy_on_tatoeba_short(detector: LanguageDetector) -> None:
         sources = [line.split("\t")[0] for line in lines]
         right = sum(detector.detect(s) == lang for s in sources)
         assert right / len(sources) > 0.9, (lang, right / len(sources))
+
+
+def test_weak_guess_at_an_untranslatable_language_yields_to_a_translatable_one() -> None:
+    """OCR junk ("è" read from an arrow) must not turn an English sign into Italian."""
+    det = LanguageDetector(["en", "pt"])
+    noisy = det.detect_one("è Marina Link MRT (Esplanade Station)", prefer=["en"], boost=3.0)
+    assert noisy.lang == "en"
+    real = det.detect_one("Salida de emergencia", prefer=["en"], boost=3.0)
+    assert real.lang == "es"  # a confidently foreign phrase still passes through untranslated

@@ -30,7 +30,10 @@ TEXT_BATCH = 64
 """Lines translated per model call by `camtranslate text` when stdin is not a terminal."""
 
 
-def _engine_options(parser: argparse.ArgumentParser, *, with_ocr: bool) -> None:
+def add_engine_options(
+    parser: argparse.ArgumentParser, *, with_ocr: bool, erase_default: str = "inpaint"
+) -> None:
+    """The options every engine-driving subcommand shares (image, text, bench live)."""
     parser.add_argument(
         "--from",
         dest="source",
@@ -45,13 +48,21 @@ def _engine_options(parser: argparse.ArgumentParser, *, with_ocr: bool) -> None:
             "--engine", default=DEFAULT_OCR_ENGINE, help="OCR engine: rapid (default) or easy"
         )
         parser.add_argument(
+            "--allow-downloads",
+            action="store_true",
+            help="let EasyOCR download weights for languages beyond English",
+        )
+        parser.add_argument(
             "--erase",
             choices=("fill", "inpaint"),
-            default="inpaint",
-            help="how the original text is removed (default: inpaint for stills)",
+            default=erase_default,
+            help=f"how the original text is removed (default: {erase_default})",
         )
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
     parser.add_argument("--compute-type", default="int8", help="CTranslate2 compute type")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="translation threads (0: CTranslate2's default)"
+    )
     parser.add_argument("--no-cache", action="store_true", help="do not use the phrase cache")
     parser.add_argument(
         "--models-dir",
@@ -62,13 +73,15 @@ def _engine_options(parser: argparse.ArgumentParser, *, with_ocr: bool) -> None:
     )
 
 
-def _config_from(args: argparse.Namespace) -> PipelineConfig:
+def config_from_args(args: argparse.Namespace) -> PipelineConfig:
+    """The PipelineConfig that add_engine_options' arguments describe."""
     return PipelineConfig(
         ocr_engine=getattr(args, "engine", DEFAULT_OCR_ENGINE),
         source_lang=args.source,
         target_lang=args.target,
         device=args.device,
         compute_type=args.compute_type,
+        threads=args.threads,
         use_cache=not args.no_cache,
         models_dirs=tuple(args.models_dir),
         erase=getattr(args, "erase", "fill"),
@@ -91,7 +104,7 @@ def _cmd_image(args: argparse.Namespace) -> int:
     if not files:
         _error("no image files given (or the folders hold none)")
         return 2
-    pipeline = Pipeline(_config_from(args))
+    pipeline = Pipeline(config_from_args(args))
     failures = 0
     used_stems: set[str] = set()
     for path in files:
@@ -154,7 +167,7 @@ def _write_json(path: Path, doc: dict) -> None:
 def _cmd_text(args: argparse.Namespace) -> int:
     from camtranslate.pipeline import Pipeline
 
-    pipeline = Pipeline(_config_from(args))
+    pipeline = Pipeline(config_from_args(args))
     service = pipeline.translation
     stdin: TextIO = sys.stdin
     batches = _line_batches(stdin, 1 if stdin.isatty() else TEXT_BATCH)
@@ -210,11 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_image.add_argument("inputs", nargs="+", type=Path, metavar="IN")
     p_image.add_argument("-o", "--output", type=Path, required=True, metavar="OUTDIR")
     p_image.add_argument("--json", action="store_true", help="also write OUTDIR/<stem>.json")
-    _engine_options(p_image, with_ocr=True)
+    add_engine_options(p_image, with_ocr=True)
     p_image.set_defaults(func=_cmd_image)
 
     p_text = sub.add_parser("text", help="translate stdin line by line to stdout")
-    _engine_options(p_text, with_ocr=False)
+    add_engine_options(p_text, with_ocr=False)
     p_text.set_defaults(func=_cmd_text)
 
     p_gui = sub.add_parser("gui", help="open the desktop window (default)")

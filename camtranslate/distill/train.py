@@ -209,7 +209,7 @@ def train(cfg: TrainConfig, progress: Progress = print) -> TrainResult:
     state: dict = {"step": 0, "epoch": 0, "batch": 0, "elapsed": 0.0, "tokens": 0, "log": []}
     if (ckpt / "trainer.pt").is_file():
         model = load_student(ckpt / "hf", dropout=cfg.dropout)
-        saved = torch.load(ckpt / "trainer.pt", map_location="cpu", weights_only=False)
+        saved = torch.load(ckpt / "trainer.pt", map_location="cpu", weights_only=True)
         state = saved["state"]
         progress(f"resuming from step {state['step']} ({state['elapsed'] / 60:.1f} min done)")
     elif cfg.init_from is not None:

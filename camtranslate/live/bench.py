@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from camtranslate.cli import add_engine_options, config_from_args
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``live`` to a ``bench`` group's subparsers (cli.py owns the group)."""
@@ -50,17 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seconds", type=float, default=20.0, help="measurement window (default 20)")
     p.add_argument("--display-hz", type=float, default=30.0, help="display timer rate (30)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--engine", default="rapid", help="OCR engine: rapid (default) or easy")
-    p.add_argument("--from", dest="source", default="auto", help="source language or auto")
-    p.add_argument("--to", dest="target", default="pt", help="target language (default pt)")
-    p.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    p.add_argument("--compute-type", default="int8", help="CTranslate2 compute type")
-    p.add_argument("--threads", type=int, default=0, help="translation threads (0: default)")
-    p.add_argument("--no-cache", action="store_true", help="do not use the phrase cache")
-    p.add_argument("--models-dir", action="append", type=Path, default=[], help="extra models")
-    p.add_argument(
-        "--erase", choices=("fill", "inpaint"), default="fill", help="text erase (fill: live)"
-    )
+    add_engine_options(p, with_ocr=True, erase_default="fill")
     p.add_argument(
         "--warmup-timeout", type=float, default=600.0, help="give up if models take longer"
     )
@@ -175,7 +167,6 @@ def run_live_bench(
 
 
 def _cmd_bench_live(args: argparse.Namespace) -> int:
-    from camtranslate.config import PipelineConfig
     from camtranslate.errors import CamtranslateError
     from camtranslate.live.session import (
         LiveEvent,
@@ -208,17 +199,7 @@ def _cmd_bench_live(args: argparse.Namespace) -> int:
         seconds = 6.0 if args.make != "still" else 2.0
         write_motion_video(photo, video, args.make, seconds, 15.0, noise=2.0)
 
-    config = PipelineConfig(
-        ocr_engine=args.engine,
-        source_lang=args.source,
-        target_lang=args.target,
-        device=args.device,
-        compute_type=args.compute_type,
-        threads=args.threads,
-        use_cache=not args.no_cache,
-        models_dirs=tuple(args.models_dir),
-        erase=args.erase,
-    )
+    config = config_from_args(args)
     ready, failed = threading.Event(), threading.Event()
     problems: list[str] = []
 

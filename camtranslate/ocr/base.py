@@ -141,3 +141,13 @@ def sort_reading_order(regions: Sequence[TextRegion]) -> list[TextRegion]:
                 continue
         lines.append([item])
     return [t[3] for line in lines for t in sorted(line, key=lambda t: t[2])]
+
+
+def warmup_engine(engine: OcrEngine) -> None:
+    """Run detection and recognition once on a rendered word, so the first real frame does not
+    pay for lazy session creation (RapidOCR builds recognition only once text is found)."""
+    import cv2
+
+    img = np.full((96, 320, 3), 255, np.uint8)
+    cv2.putText(img, "Warm up", (12, 64), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (0, 0, 0), 3)
+    engine.read(img)

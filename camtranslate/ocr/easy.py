@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from camtranslate.errors import CamtranslateError, OcrUnavailableError
-from camtranslate.ocr.base import check_image, make_regions
+from camtranslate.ocr.base import check_image, make_regions, warmup_engine
 from camtranslate.paths import user_cache_dir
 from camtranslate.types import TextRegion
 
@@ -215,9 +215,4 @@ class EasyOcrEngine:
         )
 
     def warmup(self) -> None:
-        """Run both networks once so the first real frame does not pay for lazy initialisation."""
-        import cv2
-
-        img = np.full((96, 320, 3), 255, np.uint8)
-        cv2.putText(img, "Warm up", (12, 64), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (0, 0, 0), 3)
-        self.read(img)
+        warmup_engine(self)

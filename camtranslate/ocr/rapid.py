@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from camtranslate.errors import OcrUnavailableError
-from camtranslate.ocr.base import check_image, make_regions
+from camtranslate.ocr.base import check_image, make_regions, warmup_engine
 from camtranslate.types import TextRegion
 
 DET_MODEL = "PP-OCRv6_det_small.onnx"
@@ -182,9 +182,4 @@ class RapidOcrEngine:
         )
 
     def warmup(self) -> None:
-        """Load all ONNX sessions now (RapidOCR loads recognition only once text is detected)."""
-        import cv2
-
-        img = np.full((96, 320, 3), 255, np.uint8)
-        cv2.putText(img, "Warm up", (12, 64), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (0, 0, 0), 3)
-        self.read(img)
+        warmup_engine(self)

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
-
-LEXICON = {
-    "the": "o", "red": "vermelho", "blue": "azul", "big": "grande", "small": "pequeno",
-    "car": "carro", "house": "casa", "dog": "cão", "cat": "gato", "door": "porta",
-    "open": "aberto", "closed": "fechado", "exit": "saída", "here": "aqui", "now": "agora",
-    "today": "hoje", "please": "por favor", "staff": "funcionários", "only": "apenas",
-    "no": "não", "entry": "entrada", "water": "água", "station": "estação", "train": "trem",
-}  # fmt: skip
-
-
-def toy_pairs(n: int, seed: int = 0) -> list[tuple[str, str]]:
-    r = random.Random(seed)
-    words = list(LEXICON)
-    out = []
-    for _ in range(n):
-        src = [r.choice(words) for _ in range(r.randint(1, 7))]
-        out.append((" ".join(src).capitalize(), " ".join(LEXICON[w] for w in src).capitalize()))
-    return out
+from distill_toy import toy_pairs
 
 
 @pytest.fixture(scope="session")

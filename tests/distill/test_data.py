@@ -51,7 +51,7 @@ def test_tsv_roundtrip_and_errors(tmp_path: Path) -> None:
 
 
 def test_buckets_have_fixed_shapes_and_plan_covers_every_full_batch(tmp_path: Path) -> None:
-    from conftest import toy_pairs
+    from distill_toy import toy_pairs
 
     pairs = toy_pairs(300)
     spm = train_sentencepiece([s for s, _ in pairs] + [t for _, t in pairs], tmp_path / "sp", 120)

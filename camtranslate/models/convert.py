@@ -409,19 +409,31 @@ def convert_model(
         for f in build.rglob("*"):
             if f.is_file():
                 f.chmod(0o644)
-        info = model_info(src_dir if not is_ct2_model(src_dir) else build, model_id, langs)
-        if info.family != "marian" and is_ct2_model(build):  # lang tokens from the CT2 vocab
-            info = model_info(build, model_id, langs)
+        prior = _prior_manifest(src_dir)
+        if prior is not None and langs is None:  # a camtranslate model folder: trust its card
+            info = ModelInfo(
+                prior.family, prior.source_langs, prior.target_langs, dict(prior.lang_codes)
+            )
+        else:
+            info = model_info(src_dir if not is_ct2_model(src_dir) else build, model_id, langs)
+            if info.family != "marian" and is_ct2_model(build):  # lang tokens from the CT2 vocab
+                info = model_info(build, model_id, langs)
+        if prior is not None and all((build / f).is_file() for f in prior.tokenizer.values()):
+            tokenizer = dict(prior.tokenizer)
+        else:
+            tokenizer = tokenizer_files(build, info.family)
         manifest = ModelManifest(
             id=model_id,
             family=info.family,
             source_langs=info.source_langs,
             target_langs=info.target_langs,
             quantization=quant,
-            tokenizer=tokenizer_files(build, info.family),
+            tokenizer=tokenizer,
             lang_codes=info.lang_codes,
             source=source or f"{src_dir}: {how}",
-            license=license or _guess_license(src_dir, model_id),
+            license=license
+            or (prior.license if prior else "")
+            or _guess_license(src_dir, model_id),
             version=version,
             card="MODEL_CARD.md" if (build / "MODEL_CARD.md").is_file() else "",
         )
@@ -435,6 +447,17 @@ def convert_model(
         return manifest
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _prior_manifest(src_dir: Path) -> ModelManifest | None:
+    """The manifest of a folder that is already a camtranslate model (an export, a backup, a
+    copy of an embedded model), or None: its languages and tokenizer need no guessing."""
+    if not (src_dir / MANIFEST_NAME).is_file():
+        return None
+    try:
+        return ModelManifest.load(src_dir)
+    except ModelError:
+        return None
 
 
 def write_manifest(model_dir: Path | str, manifest: ModelManifest) -> ModelManifest:

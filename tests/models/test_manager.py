@@ -132,3 +132,17 @@ def test_cli_models_commands(
     assert main(["models", "remove", "cli/student-en-fr"]) == 0
     assert main(["models", "info", "nope"]) == 1
     assert "no installed model" in capsys.readouterr().err
+
+
+def test_a_copy_of_a_camtranslate_model_reinstalls_offline(tmp_path: Path) -> None:
+    """`models install NAME --from-dir <copy of models/en-pt>`: the re-install that a
+    checksum failure asks for, with no network and no Hugging Face files to guess from."""
+    from camtranslate.paths import embedded_models_dir
+    from camtranslate.translate.ct2 import CT2Translator
+
+    mgr = ModelManager(user_dir=tmp_path / "user", embedded_dir=tmp_path / "none")
+    model = mgr.install_from_dir(embedded_models_dir() / "en-pt", model_id="my-en-pt")
+    assert model.manifest.source_langs == ("en",) and model.manifest.target_langs == ("pt",)
+    model.manifest.verify(model.path)
+    out = CT2Translator(model, device="cpu", threads=1).translate_batch(["Exit"])
+    assert "saída" in out[0].lower()

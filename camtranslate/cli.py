@@ -121,7 +121,7 @@ def _cmd_image(args: argparse.Namespace) -> int:
                 doc["timings_ms"]["decode"] = round(decode_ms, 2)
                 _write_json(out_dir / f"{stem}.json", doc)
             print(
-                f"{path} -> {png} ({len(result.regions)} regions, "
+                f"{path} -> {png} ({_plural(len(result.regions), 'region')}, "
                 f"ocr {result.timings_ms['ocr']:.0f} ms, "
                 f"translate {result.timings_ms['translate']:.0f} ms, "
                 f"overlay {result.timings_ms['overlay']:.0f} ms)",
@@ -139,6 +139,10 @@ def _cmd_image(args: argparse.Namespace) -> int:
                 raise
     pipeline.close()
     return 1 if failures else 0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _fatal_errors() -> tuple[type[Exception], ...]:
@@ -170,6 +174,7 @@ def _cmd_text(args: argparse.Namespace) -> int:
     pipeline = Pipeline(config_from_args(args))
     service = pipeline.translation
     stdin: TextIO = sys.stdin
+    getattr(stdin, "reconfigure", lambda **_: None)(errors="replace")  # bad bytes: U+FFFD
     batches = _line_batches(stdin, 1 if stdin.isatty() else TEXT_BATCH)
     for lines in batches:
         outcomes = service.translate(lines, args.source, args.target)

@@ -75,6 +75,7 @@ LANGUAGE_NAMES = {
     "zh": "Chinese",
 }
 DISPLAY_HZ = 30
+NO_MODEL_PREFIX = "No model for"
 
 
 @dataclass
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
         self._pipeline_generation = 0
         self._warm_id = 0
         self._model_banner = False
+        self._source_problem = False
+        """The live source failed or was lost: routine live messages must not hide that."""
 
         self.setWindowTitle("camtranslate")
         self.setWindowIcon(app_icon())
@@ -477,15 +480,24 @@ class MainWindow(QMainWindow):
         self._sync_model_combo()
 
     def _sync_model_combo(self) -> None:
-        """Point the model picker at the model that serves the chosen pair, if one does."""
+        """Point the model picker at the model that serves the chosen pair; when none does, say
+        so there instead of naming a model of another pair."""
         src, tgt = self.source_lang(), self.target_lang()
-        for i in range(self.model_combo.count()):
-            m = self.model_combo.itemData(i)
+        combo = self.model_combo
+        for i in reversed(range(combo.count())):
+            if combo.itemText(i).startswith(NO_MODEL_PREFIX):
+                combo.removeItem(i)
+        for i in range(combo.count()):
+            m = combo.itemData(i)
             if m is None:
                 continue
             if tgt in m.manifest.target_langs and (src == AUTO or src in m.manifest.source_langs):
-                self.model_combo.setCurrentIndex(i)
+                combo.setCurrentIndex(i)
                 return
+        if any(combo.itemData(i) is not None for i in range(combo.count())):
+            label = "any language" if src == AUTO else src
+            combo.insertItem(0, f"{NO_MODEL_PREFIX} {label}→{tgt}", None)
+            combo.setCurrentIndex(0)
 
     def _on_model_picked(self, index: int) -> None:
         m = self.model_combo.itemData(index)
@@ -698,12 +710,9 @@ class MainWindow(QMainWindow):
         else:
             entry.image, entry.result = out
             entry.state, entry.error = "done", None
-            t = entry.result.timings_ms
-            self.set_status(
-                f"{entry.name}: {len(entry.result.regions)} text regions translated "
-                f"({sum(t.values()):.0f} ms)"
-            )
-            self._show_stage_stats(t, sum(1 for r in entry.result.regions if r.cached))
+            if index == self.current and not self._model_banner:
+                # a picture translated in the background must not describe the one on screen
+                self.set_status(self._entry_summary(entry))
         if index == self.current:
             self.show_entry(index)
         self._update_nav()
@@ -716,8 +725,12 @@ class MainWindow(QMainWindow):
             entry.state = "queued"
         else:
             entry.state, entry.error = "failed", message
-            name = entry.name
-            self.show_error(f"{name}: {message}", retry=lambda i=index: self.retry_entry(i))
+            text = message if entry.name in message else f"{entry.name}: {message}"
+            if self._model_banner and self.banner.isVisible():
+                # "no model for this pair" concerns every picture: a bad file must not hide it
+                self.set_status(text)
+            else:
+                self.show_error(text, retry=lambda i=index: self.retry_entry(i))
         if index == self.current:
             self.show_entry(index)
         self._update_nav()
@@ -739,13 +752,16 @@ class MainWindow(QMainWindow):
             if entry.state in ("done", "failed"):
                 entry.state, entry.result, entry.error = "queued", None, None
         if self.mode == "still":
+            # show the original while it is translated again: never old-language text
+            self.show_entry(self.current)
             self._pump_queue()
 
     def show_entry(self, index: int) -> None:
         if not self.queue:
             return
         index = max(0, min(index, len(self.queue) - 1))
-        if index != self.current:
+        moved = index != self.current
+        if moved:
             self.region_list.clearSelection()
             self.view.reset_zoom()
         self.current = index
@@ -755,16 +771,38 @@ class MainWindow(QMainWindow):
             img = entry.image if self.showing_original else entry.result.image
             self.view.set_frame(img)
             self.region_list.set_rows([Row.from_translated(r) for r in entry.result.regions])
+            if self.session is None:
+                self._show_stage_stats(
+                    entry.result.timings_ms, sum(1 for r in entry.result.regions if r.cached)
+                )
         else:
+            if self.session is None:
+                self.stats_label.setText("")
             self.view.set_frame(entry.image)
             self.region_list.set_rows([])
             if entry.state == "failed":
                 self.view.set_placeholder(f"{entry.name}\n{entry.error}")
             elif entry.image is None:
                 self.view.set_placeholder(f"Translating {entry.name}…")
+        if moved and self.session is None and not self._model_banner:
+            # the status bar speaks of the picture on screen
+            if entry.result is not None:
+                self.set_status(self._entry_summary(entry))
+            elif entry.state == "failed" and entry.error:
+                self.set_status(entry.error)
         self._update_nav()
         if entry.state == "queued":
             self._pump_queue()
+
+    @staticmethod
+    def _entry_summary(entry: QueueEntry) -> str:
+        assert entry.result is not None
+        t = entry.result.timings_ms
+        n = len(entry.result.regions)
+        return (
+            f"{entry.name}: {n} text region{'' if n == 1 else 's'} translated "
+            f"({sum(t.values()):.0f} ms)"
+        )
 
     def _update_nav(self) -> None:
         n = len(self.queue)
@@ -942,7 +980,9 @@ class MainWindow(QMainWindow):
         self._live_args = (kind, target, size)
         self.mode = "live"
         self._last_frame_key = None
+        self._source_problem = False
         self.region_list.set_rows([])
+        self.view.set_frame(None)  # not the still that was on screen under the video's name
         self.view.set_placeholder(f"Opening {self._live_source_desc}…")
         self.camera_action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
         self.set_status(f"Live: {self._live_source_desc}")
@@ -970,12 +1010,18 @@ class MainWindow(QMainWindow):
         args = self._live_restart_info()
         retry = (lambda a=args: self._start_live(*a)) if args else None
         if k in ("sourcefailed", "failed"):
-            self.show_error(message or "The source could not be opened.", retry=retry)
+            text = message or "The source could not be opened."
+            self._source_problem = True
+            self.show_error(text, retry=retry)
+            if self.view.frame() is None:
+                self.view.set_placeholder(f"{self._live_source_desc}\n{text}")
         elif k in ("sourcelost", "lost"):
+            self._source_problem = True
             self.show_error(
                 message or "The camera stopped delivering frames.", retry=retry, level="warning"
             )
         elif k in ("sourcerecovered", "recovered"):
+            self._source_problem = False
             self.banner.dismiss()
             self.set_status(message or "Source recovered")
         elif k in ("sourceended", "ended"):
@@ -984,14 +1030,17 @@ class MainWindow(QMainWindow):
             self.progress.hide()
             self.show_error(message, level="warning")
         elif k in ("modelsloading", "loading"):
-            self.set_status(message)
+            if not self._source_problem:
+                self.set_status(message)
             if 0.0 <= fraction < 1.0:
                 self.progress.show()
                 self.progress.setValue(round(fraction * 100))
         elif k in ("modelsready", "ready"):
             self.progress.hide()
-            self.set_status(message)
+            if not self._source_problem:
+                self.set_status(message)
         elif k in ("sourceopened", "opened"):
+            self._source_problem = False
             self.set_status(message)
 
     # ============================================================================ display
@@ -1071,7 +1120,10 @@ class MainWindow(QMainWindow):
         self.freeze_action.setChecked(self.frozen)
         if self.session is not None:
             self.session.freeze(self.frozen)
-        self.set_status("Frozen (Space to resume)" if self.frozen else "Live")
+        if self.mode == "live":
+            self.set_status("Frozen (Space to resume)" if self.frozen else "Live")
+        else:
+            self.set_status("Frozen: the next video or camera starts paused" if self.frozen else "")
 
     def set_show_original(self, original: bool) -> None:
         self.showing_original = bool(original)
@@ -1128,10 +1180,9 @@ class MainWindow(QMainWindow):
     def show_model_info(self) -> None:
         m = self.model_combo.currentData()
         if m is None:
-            text = (
-                "No translation model is installed.\n"
-                "Install one with: camtranslate models install <id>"
-            )
+            shown = self.model_combo.currentText()
+            what = shown if shown.startswith(NO_MODEL_PREFIX) else "No translation model"
+            text = f"{what} is installed.\nInstall one with: camtranslate models install <id>"
         else:
             mf = m.manifest
             text = (

@@ -175,6 +175,8 @@ class TranslationService:
         auto = normalize_lang(source) == AUTO
         if auto:
             reachable = [s for s, t in self.language_pairs() if t == target]
+            if not reachable and any(has_letters(t) for t in texts):
+                raise self._not_found(AUTO, target)  # else every text would pass silently
             langs = self.detector.detect_frame(
                 texts, prefer=reachable, boost=PREFER_BOOST, keep=[target]
             )

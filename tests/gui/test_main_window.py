@@ -61,7 +61,7 @@ def test_dropped_folder_translates_queue_and_reports_bad_file(
     assert [e.name for e in window.queue] == ["a-broken.jpg", "b-sign.jpg"]
     # the unreadable file: a clear message, the window goes on with the next one
     qtbot.waitUntil(lambda: window.queue[0].state == "failed", timeout=STILL_TIMEOUT_MS)
-    assert "a-broken.jpg" in window.banner.text()
+    assert window.banner.text().count("a-broken.jpg") == 1  # named once, not "name: path: ..."
     assert window.banner.retry_button.isVisible()
     qtbot.waitUntil(lambda: window.queue[1].state in ("done", "failed"), timeout=STILL_TIMEOUT_MS)
     assert window.queue[1].state == "done", window.queue[1].error
@@ -93,8 +93,11 @@ def test_dropped_folder_translates_queue_and_reports_bad_file(
     # navigate the queue
     window.prev_action.trigger()
     assert window.current == 0
+    assert "a-broken.jpg" in window.message_label.text()
     window.next_action.trigger()
     assert window.current == 1
+    # the status bar speaks of the picture on screen
+    assert window.message_label.text().startswith("b-sign.jpg:")
 
     # save the translated picture (atomic save in the core)
     out = tmp_path / "out" / "sign-pt.png"
@@ -103,6 +106,14 @@ def test_dropped_folder_translates_queue_and_reports_bad_file(
     from camtranslate.imaging import load_image
 
     assert np.array_equal(load_image(out), window.queue[1].result.image)
+
+    # other languages: the stale translation leaves the screen at once, the original shows
+    window.set_languages("auto", "pt")
+    assert window.queue[1].state in ("queued", "running")
+    assert np.array_equal(_pixels(window), sample_image)
+    assert window.region_list.rows() == ()
+    qtbot.waitUntil(lambda: window.queue[1].state == "done", timeout=STILL_TIMEOUT_MS)
+    assert not np.array_equal(_pixels(window), sample_image)
 
 
 def test_video_source_shows_frames_and_overlays(
@@ -171,6 +182,11 @@ def test_unreadable_video_file_is_reported(make_window, qtbot, tmp_path):
     window.open_video(bad)
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=60_000)
     assert window.banner.text()
+    # the picture area says so too (not "Opening…" for ever), and the status bar keeps it
+    assert "broken.mp4" in window.view._placeholder
+    assert "Opening" not in window.view._placeholder
+    window._on_live_event("ModelsReady", "models ready in 1.0 s")
+    assert window.message_label.text() == window.banner.text()
     window.stop_live()
 
 
@@ -237,6 +253,25 @@ def test_missing_model_is_told_and_choosing_another_pair_recovers(make_window, q
     assert "ja" in window.banner.text()
     assert window.banner.retry_button.isVisible()
     assert not window.models_ready
+    assert window.model_combo.currentText() == "No model for en→ja"  # not another pair's model
+    assert window.model_combo.currentData() is None
     window.set_languages("en", "pt")
     qtbot.waitUntil(lambda: window.models_ready, timeout=MODELS_TIMEOUT_MS)
     assert not window.banner.isVisible()
+    assert "en→pt" in window.model_combo.currentText()
+    assert not any(
+        window.model_combo.itemText(i).startswith("No model")
+        for i in range(window.model_combo.count())
+    )
+
+
+def test_missing_model_banner_is_not_hidden_by_a_bad_file(make_window, qtbot, tmp_path):
+    window = make_window(source="en", target="ja")  # no en→ja model is installed
+    qtbot.waitUntil(window.banner.isVisible, timeout=MODELS_TIMEOUT_MS)
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("not a picture", encoding="utf-8")
+    window.add_paths([bad])
+    qtbot.waitUntil(lambda: window.queue[0].state == "failed", timeout=STILL_TIMEOUT_MS)
+    assert "ja" in window.banner.text()  # the problem that concerns every picture stays up
+    assert "notes.jpg" not in window.banner.text()
+    assert "notes.jpg" in window.message_label.text()

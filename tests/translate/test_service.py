@@ -125,3 +125,10 @@ def test_explicit_source_lets_text_in_another_script_pass_through(service):
     out = service.translate(["出口", "Exit", "Москва"], "en", "pt")
     assert [o.translation for o in out][0::2] == ["出口", "Москва"]
     assert "saída" in out[1].translation.lower()
+
+
+def test_auto_source_with_an_unreachable_target_is_an_error_not_silence(service) -> None:
+    """--to de with only en↔pt installed: say so, instead of "translating" nothing."""
+    with pytest.raises(ModelNotFoundError, match="de"):
+        service.translate(["Hello", "Exit"], "auto", "de")
+    assert [o.translation for o in service.translate(["24/7"], "auto", "de")] == ["24/7"]

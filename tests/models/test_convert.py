@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import random
 import shutil
 from pathlib import Path
 
 import pytest
+from tiny_marian import tiny_texts
 
 from camtranslate.errors import ModelError, ModelIntegrityError
 from camtranslate.models.convert import (
@@ -22,42 +22,6 @@ from camtranslate.models.manifest import ModelManifest
 
 REPO = Path(__file__).resolve().parents[2]
 REFERENCE = REPO / ".." / "shared" / "models" / "en-pt-reference"
-
-WORDS = [
-    "the",
-    "a",
-    "red",
-    "blue",
-    "big",
-    "small",
-    "car",
-    "house",
-    "dog",
-    "cat",
-    "runs",
-    "sleeps",
-    "here",
-    "there",
-    "now",
-    "today",
-    "open",
-    "closed",
-    "exit",
-    "door",
-    "please",
-    "do",
-    "not",
-    "enter",
-    "staff",
-    "only",
-    "push",
-    "pull",
-]
-
-
-def tiny_texts(n: int = 400, seed: int = 0) -> list[str]:
-    r = random.Random(seed)
-    return [" ".join(r.choice(WORDS) for _ in range(r.randint(2, 8))) for _ in range(n)]
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from tiny_marian import tiny_texts
 
 from camtranslate.errors import ModelError
 from camtranslate.models.manager import ModelManager
@@ -23,30 +24,6 @@ from camtranslate.models.manifest import ModelManifest
 
 REPO_ID = "Helsinki-NLP/opus-mt-en-de"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
-
-
-def _tiny_texts() -> list[str]:
-    import random
-
-    words = [
-        "the",
-        "a",
-        "red",
-        "blue",
-        "car",
-        "house",
-        "dog",
-        "cat",
-        "open",
-        "closed",
-        "exit",
-        "door",
-        "please",
-        "staff",
-        "only",
-    ]
-    r = random.Random(3)
-    return [" ".join(r.choice(words) for _ in range(r.randint(2, 7))) for _ in range(300)]
 
 
 class FakeHub:
@@ -146,7 +123,7 @@ class FakeHub:
 def hub(tmp_path: Path) -> Iterator[FakeHub]:
     from camtranslate.distill.student import tiny_checkpoint
 
-    folder = tiny_checkpoint(tmp_path / "repo", _tiny_texts())
+    folder = tiny_checkpoint(tmp_path / "repo", tiny_texts(300, seed=3))
     server = FakeHub(folder)
     yield server
     server.stop()

@@ -3,43 +3,21 @@
 from __future__ import annotations
 
 import json
-import random
 import shutil
 from pathlib import Path
 
 import pytest
+from tiny_marian import tiny_texts
 
 from camtranslate.errors import ModelError, ModelNotFoundError
 from camtranslate.models.manager import ModelManager, parse_langs
-
-
-def _texts() -> list[str]:
-    words = [
-        "the",
-        "a",
-        "red",
-        "blue",
-        "car",
-        "house",
-        "dog",
-        "cat",
-        "open",
-        "closed",
-        "exit",
-        "door",
-        "please",
-        "staff",
-        "only",
-    ]
-    r = random.Random(7)
-    return [" ".join(r.choice(words) for _ in range(r.randint(2, 7))) for _ in range(300)]
 
 
 @pytest.fixture(scope="module")
 def tiny_hf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from camtranslate.distill.student import tiny_checkpoint
 
-    return tiny_checkpoint(tmp_path_factory.mktemp("hf") / "student-en-fr", _texts())
+    return tiny_checkpoint(tmp_path_factory.mktemp("hf") / "student-en-fr", tiny_texts(300, seed=7))
 
 
 @pytest.fixture()

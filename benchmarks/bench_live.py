@@ -9,23 +9,13 @@ churn and time to the first overlay. See camtranslate/live/bench.py for what eac
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from camtranslate.errors import CamtranslateError
-from camtranslate.live.bench import register
+from camtranslate.cli import main as cli_main
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bench_live")
-    sub = parser.add_subparsers(dest="bench", required=True)
-    register(sub)
-    args = parser.parse_args(["live", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return int(args.func(args) or 0)
-    except CamtranslateError as exc:
-        print(f"bench_live: error: {exc}", file=sys.stderr)
-        return 1
+    return cli_main(["bench", "live", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

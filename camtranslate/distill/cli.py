@@ -322,16 +322,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m camtranslate.distill.cli ...` works before the top-level CLI wires us in."""
-    parser = argparse.ArgumentParser(prog="camtranslate")
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except CamtranslateError as exc:
-        print(f"camtranslate: error: {exc}", file=sys.stderr)
-        return 1
+    """`python -m camtranslate.distill.cli ...` is `camtranslate distill ...`."""
+    from camtranslate.cli import main as cli_main
+
+    return cli_main(["distill", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -10,7 +10,12 @@ __version__ = "0.1.0"
 
 from camtranslate.config import PipelineConfig
 from camtranslate.errors import CamtranslateError
+from camtranslate.privacy import disable_telemetry
 from camtranslate.types import FrameResult, TextRegion, TranslatedRegion
+
+# Every entry point (CLI, GUI, frozen app, self-test, library use) imports this package before
+# anything can import onnxruntime: switch its telemetry off here (see camtranslate/privacy.py).
+disable_telemetry()
 
 __all__ = [
     "CamtranslateError",

@@ -140,6 +140,9 @@ class RapidOcrEngine:
                 f"the rapid OCR engine needs rapidocr and onnxruntime ({exc.name} is missing): "
                 "pip install rapidocr onnxruntime"
             ) from exc
+        from camtranslate.privacy import disable_telemetry
+
+        disable_telemetry()  # the env var is set at package import; this also stops ORT events
         folder = model_dir()
         missing = [n for n in (DET_MODEL, REC_MODEL, CLS_MODEL) if not (folder / n).is_file()]
         if missing:

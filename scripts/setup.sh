@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One command to set up a development machine: system packages (fonts for accented Latin and
-# CJK, the libraries Qt needs, Xvfb for real-window screenshots, strace for the no-network test) and a virtual environment in
-# .venv with camtranslate and every optional part (GUI, EasyOCR, model manager, distillation,
-# test tools). Safe to run again.
+# CJK, the libraries Qt needs, Xvfb for real-window screenshots, strace for the no-network
+# test) and a virtual environment in .venv with camtranslate and every optional part (GUI,
+# EasyOCR, model manager, distillation, test tools). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

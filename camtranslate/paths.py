@@ -35,6 +35,12 @@ def resources_dir() -> Path:
     return Path(env) if env else _bundle_root() / "resources"
 
 
+def licence_files() -> list[Path]:
+    """LICENSE and, in a packaged app, THIRD_PARTY_LICENSES.txt (what the About dialog links)."""
+    root = _bundle_root()
+    return [p for p in (root / "LICENSE", root / "THIRD_PARTY_LICENSES.txt") if p.is_file()]
+
+
 def _user_dir(kind: str) -> Path:
     home = os.environ.get("CAMTRANSLATE_HOME")
     if home:

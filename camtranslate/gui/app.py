@@ -19,6 +19,7 @@ from pathlib import Path
 APP_NAME = "camtranslate"
 ORG_NAME = "camtranslate"
 ORG_DOMAIN = "camtranslate.org"
+DESKTOP_FILE_NAME = "camtranslate"  # packaging/linux/camtranslate.desktop
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,9 @@ def _make_app(argv: Sequence[str]):
     app.setOrganizationName(ORG_NAME)
     app.setOrganizationDomain(ORG_DOMAIN)
     app.setApplicationVersion(__version__)
+    # Wayland: the compositor matches the window to camtranslate.desktop (icon in the dock,
+    # windows grouped); must equal the installed desktop entry's file name.
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
     app.setWindowIcon(app_icon())
     return app
 

@@ -1203,7 +1203,7 @@ class MainWindow(QMainWindow):
             "translation: OCR, CTranslate2 int8 translation and in-place overlay.</p>"
             "<p>Shortcuts: Ctrl+O open images, Ctrl+Shift+O open video, Ctrl+K camera, "
             "Ctrl+V paste, Space freeze, Tab/O original, Ctrl+S save, Ctrl+C copy "
-            "translation, PgUp/PgDn previous/next image.</p>",
+            "translation, PgUp/PgDn previous/next image.</p>" + _licence_links(),
         )
 
     # ============================================================================ closing
@@ -1243,3 +1243,18 @@ def app_icon() -> QIcon:
         if style is not None:
             return style.standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
     return icon
+
+
+def _licence_links() -> str:
+    """Links to LICENSE and the bundled THIRD_PARTY_LICENSES.txt (packaged app) for About."""
+    from camtranslate.paths import licence_files
+
+    links = [
+        f'<a href="{QUrl.fromLocalFile(str(p)).toString()}">{p.name}</a>' for p in licence_files()
+    ]
+    if not links:
+        return "<p>Licence: MIT.</p>"
+    return (
+        "<p>camtranslate is MIT-licensed; it bundles Qt (LGPL-3.0), OpenCV, ONNX Runtime, "
+        "CTranslate2 and more: " + ", ".join(links) + ".</p>"
+    )

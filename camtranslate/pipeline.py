@@ -151,7 +151,11 @@ class Pipeline:
             outcomes = self.translation.translate([r.text for r in regions], src, tgt)
         return [
             TranslatedRegion(
-                region=r, translation=o.translation, source_lang=o.source_lang, cached=o.cached
+                region=r,
+                translation=o.translation,
+                source_lang=o.source_lang,
+                cached=o.cached,
+                untranslated_reason=o.reason,
             )
             for r, o in zip(regions, outcomes, strict=True)
         ]

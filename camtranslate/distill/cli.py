@@ -320,6 +320,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p_run.add_argument("--sources", type=Path, help="teach these first (else use --corpus)")
     p_run.set_defaults(func=_cmd_run, hf_dir=None, _parser=p_run)
 
+    from camtranslate.distill.graft_cli import register_graft
+
+    register_graft(sub, _pair)
+
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m camtranslate.distill.cli ...` is `camtranslate distill ...`."""

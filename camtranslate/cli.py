@@ -14,9 +14,10 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -61,7 +62,10 @@ def add_engine_options(
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
     parser.add_argument("--compute-type", default="int8", help="CTranslate2 compute type")
     parser.add_argument(
-        "--threads", type=int, default=0, help="translation threads (0: CTranslate2's default)"
+        "--threads",
+        type=thread_count,
+        default=0,
+        help=f"translation threads, 0 to {max_threads()} (0: CTranslate2's default)",
     )
     parser.add_argument("--no-cache", action="store_true", help="do not use the phrase cache")
     parser.add_argument(
@@ -71,6 +75,27 @@ def add_engine_options(
         default=[],
         help="an extra folder of models to search first (repeatable)",
     )
+
+
+def max_threads() -> int:
+    """More translation threads than this only adds contention (and CTranslate2 crashes when
+    it cannot create them all: `--threads 100000` was a segfault)."""
+    return max(16, 4 * (os.cpu_count() or 1))
+
+
+def thread_count(value: str) -> int:
+    """argparse type for --threads: an integer from 0 to max_threads(), else a clear error."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    limit = max_threads()
+    if not 0 <= n <= limit:
+        raise argparse.ArgumentTypeError(
+            f"{n} is out of range: use 0 (CTranslate2's default) to {limit} "
+            f"(4 per CPU, {os.cpu_count() or 1} CPUs here)"
+        )
+    return n
 
 
 def config_from_args(args: argparse.Namespace) -> PipelineConfig:
@@ -91,7 +116,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
 
 # -- image -------------------------------------------------------------------------------------
 def _cmd_image(args: argparse.Namespace) -> int:
-    from camtranslate.imaging import iter_image_files, load_image, save_image
+    from camtranslate.imaging import load_image, save_image, write_file_atomic
     from camtranslate.pipeline import Pipeline
 
     out_dir: Path = args.output
@@ -100,45 +125,133 @@ def _cmd_image(args: argparse.Namespace) -> int:
     except OSError as exc:
         _error(f"{out_dir}: cannot create output folder ({exc.strerror})")
         return 2
-    files = list(iter_image_files(args.inputs))
+    files, failures = _expand_inputs(args.inputs)
     if not files:
-        _error("no image files given (or the folders hold none)")
+        if not failures:
+            _error("no image files given")
         return 2
+    outputs = _OutputNamer(out_dir, files, overwrite=args.overwrite, json=args.json)
     pipeline = Pipeline(config_from_args(args))
-    failures = 0
-    used_stems: set[str] = set()
-    for path in files:
-        try:
-            t0 = time.perf_counter()
-            image = load_image(path)
-            decode_ms = (time.perf_counter() - t0) * 1000
-            result = pipeline.process(image)
-            stem = _unique_stem(path, used_stems)
-            png = out_dir / f"{stem}.translated.png"
-            save_image(png, result.image)
-            if args.json:
-                doc = result.to_json(str(path))
-                doc["timings_ms"]["decode"] = round(decode_ms, 2)
-                _write_json(out_dir / f"{stem}.json", doc)
-            print(
-                f"{path} -> {png} ({_plural(len(result.regions), 'region')}, "
-                f"ocr {result.timings_ms['ocr']:.0f} ms, "
-                f"translate {result.timings_ms['translate']:.0f} ms, "
-                f"overlay {result.timings_ms['overlay']:.0f} ms)",
-                file=sys.stderr,
-            )
-        except CamtranslateError as exc:
-            failures += 1
-            _error(f"{path}: {exc}" if str(path) not in str(exc) else str(exc))
-            if isinstance(exc, _fatal_errors()):
-                break
-        except (OSError, ValueError, RuntimeError, MemoryError) as exc:
-            failures += 1
-            _error(f"{path}: {type(exc).__name__}: {exc}")
-            if _debug():
-                raise
-    pipeline.close()
+    try:
+        for path in files:
+            # The per-file boundary: whatever goes wrong with one photo is one line on stderr
+            # and the batch goes on (only errors that would fail every file alike stop it).
+            try:
+                t0 = time.perf_counter()
+                image = load_image(path)
+                decode_ms = (time.perf_counter() - t0) * 1000
+                result = pipeline.process(image)
+                png, json_path, note = outputs.next(path)
+                save_image(png, result.image)
+                if json_path is not None:
+                    doc = result.to_json(str(path))
+                    doc["timings_ms"]["decode"] = round(decode_ms, 2)
+                    data = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+                    write_file_atomic(json_path, data.encode("utf-8"))
+                _say(
+                    f"{path} -> {png}{note} ({_plural(len(result.regions), 'region')}, "
+                    f"ocr {result.timings_ms['ocr']:.0f} ms, "
+                    f"translate {result.timings_ms['translate']:.0f} ms, "
+                    f"overlay {result.timings_ms['overlay']:.0f} ms)"
+                )
+            except CamtranslateError as exc:
+                failures += 1
+                _error(f"{path}: {exc}" if str(path) not in str(exc) else str(exc))
+                if isinstance(exc, _fatal_errors()):
+                    break
+            except Exception as exc:  # a library bug on one odd photo must not end the batch
+                failures += 1
+                _error(f"{path}: {type(exc).__name__}: {exc}".split("\n")[0])
+                if _debug():
+                    raise
+    finally:
+        pipeline.close()
     return 1 if failures else 0
+
+
+def _expand_inputs(inputs: Sequence[Path]) -> tuple[list[Path], int]:
+    """(files to translate, inputs that failed): a folder without images is one error line.
+
+    Files reached twice (the same photo named twice, or through a folder link) are kept once.
+    """
+    from camtranslate.imaging import iter_image_files
+
+    seen: set[tuple[int, int]] = set()
+    files: list[Path] = []
+    failures = 0
+    for item in inputs:
+        found = list(iter_image_files([item], seen=seen))
+        if item.is_dir():
+            if not found and not _has_images(item):
+                failures += 1
+                _error(f"{item}: is a folder with no image files in it")
+            files.extend(found)
+            continue
+        ident = _identity(item)
+        if ident is not None and ident in seen:
+            continue
+        if ident is not None:
+            seen.add(ident)
+        files.append(item)
+    return files, failures
+
+
+def _has_images(folder: Path) -> bool:
+    """Whether a folder holds images at all (those already met through another input count)."""
+    from camtranslate.imaging import iter_image_files
+
+    return next(iter(iter_image_files([folder])), None) is not None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+class _OutputNamer:
+    """Output names that never overwrite an input, nor (without --overwrite) an existing file.
+
+    `sign.jpg` → `sign.translated.png` (+ `sign.json`); when one of those exists, is an input of
+    this batch or was written earlier in the batch, the next free stem is used: `sign-2...`,
+    `sign-3...`, and the message says which file was kept.
+    """
+
+    def __init__(self, out_dir: Path, inputs: Sequence[Path], *, overwrite: bool, json: bool):
+        self.out_dir = out_dir
+        self.overwrite = overwrite
+        self.json = json
+        self.used: set[str] = set()
+        self.inputs = {_identity(p) for p in inputs} - {None}
+        self.input_paths = {os.path.abspath(p) for p in inputs}
+
+    def _is_input(self, path: Path) -> bool:
+        return _identity(path) in self.inputs or os.path.abspath(path) in self.input_paths
+
+    def next(self, source: Path) -> tuple[Path, Path | None, str]:
+        """(png path, json path or None, note for the message) for one input."""
+        kept: list[str] = []
+        n = 1
+        while True:
+            stem = source.stem if n == 1 else f"{source.stem}-{n}"
+            n += 1
+            if stem in self.used:
+                continue
+            png = self.out_dir / f"{stem}.translated.png"
+            js = self.out_dir / f"{stem}.json" if self.json else None
+            wanted = [p for p in (png, js) if p is not None]
+            inputs = [p for p in wanted if self._is_input(p)]
+            existing = [p for p in wanted if p.exists() and p not in inputs]
+            kept += [f"{p} is an input" for p in inputs]
+            if not self.overwrite:
+                kept += [f"{p} exists (--overwrite replaces it)" for p in existing]
+            if inputs or (existing and not self.overwrite):
+                continue
+            self.used.add(stem)
+            note = f" (not overwritten: {'; '.join(kept)})" if kept else ""
+            return png, js, note
 
 
 def _plural(n: int, word: str) -> str:
@@ -152,43 +265,105 @@ def _fatal_errors() -> tuple[type[Exception], ...]:
     return (ModelError,)
 
 
-def _unique_stem(path: Path, used: set[str]) -> str:
-    stem, n = path.stem, 1
-    while stem in used:
-        n += 1
-        stem = f"{path.stem}-{n}"
-    used.add(stem)
-    return stem
-
-
-def _write_json(path: Path, doc: dict) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 # -- text --------------------------------------------------------------------------------------
+MAX_LINE_CHARS = 100_000
+"""Longer stdin lines are cut here (and told on stderr): time and memory stay bounded."""
+PIECE_CHARS = 400
+"""Long lines are translated in pieces of at most this many characters, cut at sentence ends
+(then spaces): one piece fits the model's input window, so nothing is invented to fill it."""
+
+
 def _cmd_text(args: argparse.Namespace) -> int:
     from camtranslate.pipeline import Pipeline
+    from camtranslate.termsafe import for_stream
 
     pipeline = Pipeline(config_from_args(args))
     service = pipeline.translation
     stdin: TextIO = sys.stdin
     getattr(stdin, "reconfigure", lambda **_: None)(errors="replace")  # bad bytes: U+FFFD
-    batches = _line_batches(stdin, 1 if stdin.isatty() else TEXT_BATCH)
-    for lines in batches:
-        outcomes = service.translate(lines, args.source, args.target)
-        for o in outcomes:
-            sys.stdout.write(o.translation.replace("\n", " ") + "\n")
-        sys.stdout.flush()
-    pipeline.close()
+    batches = _line_batches(_bounded_lines(stdin), 1 if stdin.isatty() else TEXT_BATCH)
+    told = False
+    try:
+        for lines in batches:
+            pieces = [split_long_text(line) for line in lines]
+            if not told and any(len(p) > 1 for p in pieces):
+                told = True
+                _say(
+                    f"camtranslate: note: lines over {PIECE_CHARS} characters are translated "
+                    "in pieces cut at sentence ends"
+                )
+            flat = [piece for group in pieces for piece in group]
+            translated: list[str] = []
+            for i in range(0, len(flat), TEXT_BATCH):
+                outcomes = service.translate(flat[i : i + TEXT_BATCH], args.source, args.target)
+                translated.extend(o.translation.replace("\n", " ") for o in outcomes)
+            k = 0
+            for group in pieces:
+                line = " ".join(t for t in translated[k : k + len(group)] if t)
+                k += len(group)
+                sys.stdout.write(for_stream(line, sys.stdout) + "\n")
+            sys.stdout.flush()
+    finally:
+        pipeline.close()
     return 0
 
 
-def _line_batches(stream: TextIO, size: int) -> Iterator[list[str]]:
+def _bounded_lines(stream: TextIO, limit: int = MAX_LINE_CHARS) -> Iterator[str]:
+    """Lines without their end, each at most `limit` characters (memory stays bounded too).
+
+    The rest of a longer line is read and dropped in `limit`-sized chunks, and stderr says so.
+    """
+    number = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith("\n"):
+            total = len(line)
+            while True:
+                rest = stream.readline(limit)
+                total += len(rest.rstrip("\r\n"))
+                if not rest or rest.endswith("\n"):
+                    break
+            _say(
+                f"camtranslate: note: line {number} has {total:,} characters; only the first "
+                f"{limit:,} are translated"
+            )
+            line = line[:limit]
+        yield line.rstrip("\r\n")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:。！？；])\s+")
+
+
+def split_long_text(text: str, limit: int = PIECE_CHARS) -> list[str]:
+    """`text` in pieces of at most `limit` characters: whole sentences packed together, a longer
+    sentence cut at spaces, a longer word cut hard. Short text is returned as it is."""
+    if len(text) <= limit:
+        return [text]
+    units: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        while len(sentence) > limit:
+            cut = sentence.rfind(" ", limit // 2, limit + 1)
+            cut = cut if cut > 0 else limit
+            units.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        if sentence:
+            units.append(sentence)
+    pieces: list[str] = []
+    for unit in units:
+        if pieces and len(pieces[-1]) + 1 + len(unit) <= limit:
+            pieces[-1] = f"{pieces[-1]} {unit}"
+        else:
+            pieces.append(unit)
+    return pieces
+
+
+def _line_batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
     batch: list[str] = []
-    for line in stream:
-        batch.append(line.rstrip("\r\n"))
+    for line in lines:
+        batch.append(line)
         if len(batch) >= size:
             yield batch
             batch = []
@@ -228,6 +403,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_image.add_argument("inputs", nargs="+", type=Path, metavar="IN")
     p_image.add_argument("-o", "--output", type=Path, required=True, metavar="OUTDIR")
     p_image.add_argument("--json", action="store_true", help="also write OUTDIR/<stem>.json")
+    p_image.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace existing outputs in OUTDIR (default: keep them and write <stem>-2...); "
+        "an input is never overwritten",
+    )
     add_engine_options(p_image, with_ocr=True)
     p_image.set_defaults(func=_cmd_image)
 
@@ -261,7 +442,14 @@ def _debug() -> bool:
 
 
 def _error(message: str) -> None:
-    print(f"camtranslate: error: {message}", file=sys.stderr)
+    _say(f"camtranslate: error: {message}")
+
+
+def _say(message: str) -> None:
+    """One line on stderr; control characters in file names escaped on a terminal."""
+    from camtranslate.termsafe import for_stream
+
+    print(for_stream(message, sys.stderr), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,6 +35,7 @@ __all__ = [
     "iter_image_files",
     "load_image",
     "save_image",
+    "write_file_atomic",
 ]
 
 DEFAULT_MAX_PIXELS = 50_000_000
@@ -375,42 +376,69 @@ def is_image_path(path: str | os.PathLike[str]) -> bool:
 
 
 def iter_image_files(
-    paths: Iterable[str | os.PathLike[str]], *, recursive: bool = True
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    recursive: bool = True,
+    seen: set[tuple[int, int]] | None = None,
 ) -> Iterator[Path]:
     """Expand dropped/command-line paths: folders become their image files, sorted by name.
 
     Paths named explicitly are yielded as they are (even missing or non-image ones), so the
     loader reports each with its own message instead of it silently vanishing from a batch.
     Hidden files and folders inside a dropped folder are skipped (.DS_Store, ._x.jpg, .git).
+    Folder links are followed, but every real folder and file is visited once, by (device,
+    inode): a link loop (`a/up -> ..`) neither hangs the walk nor yields a photo twice. Pass
+    your own `seen` set to extend that across several calls.
     """
+    seen = set() if seen is None else seen
     for item in paths:
         path = Path(item)
         if not path.is_dir():
             yield path
             continue
-        yield from _walk_images(path, recursive)
+        yield from _walk_images(path, recursive, seen)
 
 
-def _walk_images(folder: Path, recursive: bool) -> Iterator[Path]:
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        st = os.stat(path)
     except OSError:
-        return  # unreadable or vanished folder: nothing to offer
-    subfolders: list[Path] = []
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _walk_images(folder: Path, recursive: bool, seen: set[tuple[int, int]]) -> Iterator[Path]:
+    """Depth-first over real folders; `seen` holds the (dev, inode) of folders and files met."""
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        ident = _identity(current)
+        if ident is None or ident in seen:
+            continue  # vanished, or reached again through a link
+        seen.add(ident)
         try:
-            is_dir = entry.is_dir()
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError:
-            continue
-        if is_dir:
-            if recursive:
-                subfolders.append(Path(entry.path))
-        elif is_image_path(entry.name):
-            yield Path(entry.path)
-    for sub in subfolders:
-        yield from _walk_images(sub, recursive)
+            continue  # unreadable or vanished folder: nothing to offer
+        subfolders: list[Path] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if recursive:
+                    subfolders.append(Path(entry.path))
+            elif is_image_path(entry.name):
+                file_id = _identity(entry.path)
+                if file_id is not None:
+                    if file_id in seen:
+                        continue  # the same photo through a second link
+                    seen.add(file_id)
+                yield Path(entry.path)
+        pending.extend(reversed(subfolders))  # pop() takes them back in name order
 
 
 def encode_image(image: np.ndarray, suffix: str, *, quality: int = 92) -> bytes:
@@ -467,13 +495,23 @@ def _save_error(path: Path, exc: OSError) -> CamtranslateError:
 
 
 def save_image(path: str | os.PathLike[str], image: np.ndarray, *, quality: int = 92) -> Path:
-    """Encode in memory, write a temp file next to `path`, fsync, then rename over it.
+    """Encode in memory, then write it with `write_file_atomic`.
 
     A crash, a full disk or a permission error never leaves a half-written image, and an
     existing file at `path` is either replaced whole or left untouched. Returns the path.
     """
     target = Path(path)
     data = encode_image(image, target.suffix, quality=quality)
+    return write_file_atomic(target, data)
+
+
+def write_file_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write a temp file next to `path`, fsync, then rename over it (images, JSON reports).
+
+    Every OS failure becomes one CamtranslateError line ("<path>: cannot save (disk full)") and
+    the temp file is removed, so a full disk leaves neither a torn file nor a `.x.tmp` behind.
+    """
+    target = Path(path)
     if target.is_dir():
         raise CamtranslateError(f"{target}: cannot save (is a directory)")
     folder = target.parent if str(target.parent) else Path(".")

@@ -221,8 +221,11 @@ class VideoFileSource(_CaptureSource):
         import cv2
 
         self.close()
-        if not self.path.is_file():
+        problem = not_a_regular_file(self.path)
+        if problem == "no such file":
             raise SourceError(f"video file not found: {self.path}")
+        if problem:
+            raise SourceError(f"video {self.path}: {problem}")
         cap = self._open_capture()
         if cap is None:
             raise SourceError(f"cannot read video file {self.path}: not a video OpenCV can decode")
@@ -296,3 +299,27 @@ def list_cameras(max_index: int = 5) -> list[CameraInfo]:
             finally:
                 cap.release()
     return found
+
+
+def not_a_regular_file(path: Path) -> str | None:
+    """Why `path` cannot be a video file (missing, a folder, a FIFO, a device...), or None.
+
+    Said precisely: a FIFO used to be reported as "not found", and opening one would block."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    kinds = (
+        (stat.S_ISDIR, "is a folder, not a video file"),
+        (stat.S_ISFIFO, "is a named pipe (FIFO), not a video file: save the stream to a file"),
+        (stat.S_ISSOCK, "is a socket, not a video file"),
+        (stat.S_ISCHR, "is a device, not a video file (cameras are opened by number)"),
+        (stat.S_ISBLK, "is a block device, not a video file"),
+    )
+    return next((why for test, why in kinds if test(mode)), "is not a regular file")

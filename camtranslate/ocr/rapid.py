@@ -168,21 +168,91 @@ class RapidOcrEngine:
         return RapidOCR(params=params)
 
     def read(self, image: np.ndarray) -> list[TextRegion]:
-        """Regions in reading order; boxes in the coordinates of ``image`` itself."""
+        """Regions in reading order; boxes in the coordinates of ``image`` itself.
+
+        A frame far longer than wide (or the reverse) is read in overlapping tiles: RapidOCR
+        scales the long side down and rounds the short one to a multiple of 32, so a 20000x40
+        strip became 0 px high and raised ResizeImgError (and text in a long strip would have
+        been shrunk to nothing anyway).
+        """
         image = check_image(image)
         height, width = image.shape[:2]
+        if min(height, width) < MIN_TEXT_SIDE:
+            return []  # no readable line of text fits (RapidOCR would upscale it 15x for nothing)
+        pieces = tiles(image, self.max_detect_side)
+        if len(pieces) == 1:
+            raw = self._read_raw(image)
+        else:
+            raw = drop_tile_duplicates(
+                [
+                    (np.asarray(box, np.float64).reshape(-1, 2) + np.array([dx, dy]), text, score)
+                    for dx, dy, tile in pieces
+                    for box, text, score in self._read_raw(tile)
+                ]
+            )
+        return make_regions(raw, width, height, self.min_confidence, self.languages)
+
+    def _read_raw(self, image: np.ndarray) -> list[tuple[object, str, float]]:
         with self._lock:
-            result = self._engine(image)
+            result = self._engine(np.ascontiguousarray(image))
         boxes, txts, scores = (getattr(result, k, None) for k in ("boxes", "txts", "scores"))
         if boxes is None or txts is None or scores is None:
             return []
-        return make_regions(
-            zip(boxes, txts, scores, strict=True),
-            width,
-            height,
-            self.min_confidence,
-            self.languages,
-        )
+        return list(zip(boxes, txts, scores, strict=True))
 
     def warmup(self) -> None:
         warmup_engine(self)
+
+
+MIN_TEXT_SIDE = 6
+"""Frames thinner than this (pixels) hold no readable text."""
+MAX_ASPECT = 8.0
+"""Frames more elongated than this are read in tiles (see RapidOcrEngine.read)."""
+
+
+def tiles(image: np.ndarray, max_side: int) -> list[tuple[int, int, np.ndarray]]:
+    """(x offset, y offset, view) pieces of `image` that RapidOCR can read.
+
+    A frame of ordinary shape is one piece. An elongated one whose long side exceeds `max_side`
+    is cut along that side into pieces of about `max_side` (at least 4x the short side), each
+    overlapping the next by a quarter so a word cut at one edge is whole in the other.
+    """
+    height, width = image.shape[:2]
+    long_side, short_side = max(height, width), min(height, width)
+    if long_side <= max_side or long_side <= MAX_ASPECT * short_side:
+        return [(0, 0, image)]
+    length = max(max_side, 4 * short_side)
+    step = max(1, length - length // 4)
+    starts = list(range(0, max(long_side - length, 0) + 1, step))
+    if starts[-1] + length < long_side:
+        starts.append(long_side - length)
+    if width >= height:
+        return [(x, 0, image[:, x : x + length]) for x in starts]
+    return [(0, y, image[y : y + length, :]) for y in starts]
+
+
+def drop_tile_duplicates(raw: list[tuple[object, str, float]]) -> list[tuple[object, str, float]]:
+    """Of two readings that mostly cover the same place (tile overlaps), keep the larger one:
+    the other is the same text cut at a tile edge."""
+
+    def bbox(points: object) -> tuple[float, float, float, float]:
+        arr = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        return arr[:, 0].min(), arr[:, 1].min(), arr[:, 0].max(), arr[:, 1].max()
+
+    def area(b: tuple[float, float, float, float]) -> float:
+        return max(b[2] - b[0], 0.0) * max(b[3] - b[1], 0.0)
+
+    items = sorted(raw, key=lambda r: -area(bbox(r[0])))
+    kept: list[tuple[object, str, float]] = []
+    for item in items:
+        b = bbox(item[0])
+        duplicate = False
+        for other in kept:
+            o = bbox(other[0])
+            inter = area((max(b[0], o[0]), max(b[1], o[1]), min(b[2], o[2]), min(b[3], o[3])))
+            if inter > 0.5 * min(area(b), area(o)):
+                duplicate = True
+                break
+        if not duplicate:
+            kept.append(item)
+    return kept

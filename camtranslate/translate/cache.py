@@ -4,10 +4,12 @@ A camera pointed at a sign reads the same few phrases every frame; the cache tur
 dictionary lookups (microseconds) instead of model calls (milliseconds), and the SQLite file makes
 that survive restarts. The cache is an optimisation, so it must never take the app down:
 
-- a damaged or non-SQLite file is moved aside (`<name>.corrupt-<timestamp>`) and a fresh one made;
-- a file locked by another process (GUI and CLI running together), or a folder we cannot write,
-  means memory-only for this session — a locked file belongs to a live process, so it is left
-  alone rather than moved;
+- only a *damaged* file (SQLite says "file is not a database" or "malformed") is moved aside, to
+  a name no other process can take (`<name>.corrupt-<time>-<pid>[-n]`), and a fresh one made;
+- anything else — a file locked by another process (GUI and CLI running together), a full disk,
+  a read-only folder or file system, an I/O error — means memory-only for this session and the
+  file is kept as it is: it is healthy, and it is the user's;
+- a row whose translation is not text (NULL, a BLOB) is a miss and is deleted;
 - every problem is logged once as a warning.
 
 Keys are (model_id, source, target, normalised text). Normalisation: Unicode NFC, whitespace runs
@@ -65,6 +67,7 @@ class PhraseCache:
         self._mem: OrderedDict[Key, str] = OrderedDict()
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
+        self._pruner: threading.Thread | None = None
         self.warnings: list[str] = []
         """One line per problem met (file set aside, memory-only fallback)."""
         if self.path is not None:
@@ -91,71 +94,123 @@ class PhraseCache:
         if not path.exists() and not os.access(path.parent, os.W_OK):
             self._warn(f"phrase cache: {path.parent} is not writable; memory only")
             return None
+        identity = _identity(path)  # which file we found damaged, if it is (see _set_aside)
         db = None
         try:
             db = sqlite3.connect(
-                str(path), timeout=0.5, check_same_thread=False, isolation_level=None
+                str(path), timeout=_BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
             )
+            if identity is None:  # a new file gives freed pages back (pruning shrinks it)
+                db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(_SCHEMA)
+            if identity is None:
+                db.execute(_CREATED_INDEX)
             db.execute("SELECT translation FROM phrases LIMIT 1").fetchall()  # probe the b-tree
             self._prune(db)
             return db
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             if db is not None:
-                db.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                self._warn(f"phrase cache: {path} is locked by another process; memory only")
+                with contextlib.suppress(sqlite3.Error):
+                    db.close()
+            if not is_corruption(exc):
+                self._warn(f"phrase cache: {path} {_unusable(exc)}; memory only, file kept")
                 return None
             if not retry:
                 self._warn(f"phrase cache: {path} unusable ({exc}); memory only")
                 return None
-            return self._set_aside_and_reopen(path, exc)
-        except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
-            if db is not None:
-                db.close()
-            if not retry:
-                self._warn(f"phrase cache: {path} unusable ({exc}); memory only")
-                return None
-            return self._set_aside_and_reopen(path, exc)
+            return self._set_aside_and_reopen(path, exc, identity)
 
     def _prune(self, db: sqlite3.Connection) -> None:
-        (count,) = db.execute("SELECT count(*) FROM phrases").fetchone()
-        if count > self.max_rows:
-            db.execute(
-                "DELETE FROM phrases WHERE (model_id, src, tgt, text) IN (SELECT model_id, src, "
-                "tgt, text FROM phrases ORDER BY created LIMIT ?)",
-                (count - self.max_rows,),
-            )
+        """Keep the newest max_rows rows, giving the freed pages back to the file system.
 
-    def _set_aside_and_reopen(self, path: Path, exc: Exception) -> sqlite3.Connection | None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        A small excess is removed here and now. A large one (a file that grew to a million
+        rows) is removed by a background thread in short transactions, oldest first, so
+        start-up costs one count and another process (GUI and CLI together) only ever waits
+        for one short batch: never long enough to be pushed into memory-only mode. Another
+        process pruning at the same moment is fine too: skip, a later start finishes it.
+        """
         try:
-            os.replace(path, aside)
-            for suffix in ("-wal", "-shm"):  # stale journals would be replayed into the new file
-                side = path.with_name(path.name + suffix)
-                if side.exists():
-                    os.replace(side, aside.with_name(aside.name + suffix))
+            (count,) = db.execute("SELECT count(*) FROM phrases").fetchone()
+            excess = count - self.max_rows
+            if excess <= 0:
+                return
+            if excess > _SYNC_PRUNE_ROWS and self.path is not None:
+                self._pruner = threading.Thread(
+                    target=self._prune_in_background,
+                    args=(self.path,),
+                    name="phrase-cache-prune",
+                    daemon=True,  # every batch is committed: exiting half-way is safe
+                )
+                self._pruner.start()
+                return
+            _delete_oldest(db, self.max_rows, excess)
+            db.executescript("PRAGMA incremental_vacuum;")  # no-op in pre-auto_vacuum files
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            log.debug("phrase cache: prune skipped, the file is busy (%s)", exc)
+
+    def _prune_in_background(self, path: Path) -> None:
+        db = None
+        try:
+            db = sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+            db.execute(_CREATED_INDEX)  # once per file: makes each batch O(batch), not O(rows)
+            while _delete_oldest(db, self.max_rows, _PRUNE_BATCH) > 0:
+                pass
+            db.executescript("PRAGMA incremental_vacuum;")
+        except sqlite3.Error as exc:  # busy, full disk...: the next start tries again
+            log.debug("phrase cache: background prune stopped: %s", exc)
+        finally:
+            if db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    db.close()
+
+    def wait_for_prune(self, timeout: float | None = None) -> bool:
+        """Wait for a background prune (benchmarks, tests); True when none is running."""
+        if self._pruner is not None:
+            self._pruner.join(timeout)
+            return not self._pruner.is_alive()
+        return True
+
+    def _set_aside_and_reopen(
+        self, path: Path, exc: Exception, identity: tuple[int, int] | None
+    ) -> sqlite3.Connection | None:
+        """Move the damaged file to a name of its own, then start a fresh cache.
+
+        Two processes may find the same damaged file at once: the second one sees that the
+        file at `path` is no longer the one it found damaged (another inode) and just opens the
+        fresh one; names carry the pid and a counter, and a link never replaces an existing
+        name, so neither process's copy is ever overwritten.
+        """
+        if identity is not None and _identity(path) != identity:
+            return self._open(path, retry=False)  # someone else already set it aside
+        try:
+            aside = _move_aside(path)
         except OSError as move_exc:
             self._warn(
                 f"phrase cache: {path} is damaged and cannot be moved ({move_exc}); memory only"
             )
             return None
+        for suffix in ("-wal", "-shm"):  # stale journals would be replayed into the new file
+            side = path.with_name(path.name + suffix)
+            with contextlib.suppress(OSError):
+                os.replace(side, aside.with_name(aside.name + suffix))
         self._warn(
             f"phrase cache: {path} was damaged ({exc}); moved to {aside.name}, starting fresh"
         )
         return self._open(path, retry=False)
 
     def _db_failed(self, exc: sqlite3.Error) -> None:
-        """A runtime SQLite error: keep serving from memory, never raise into the pipeline."""
-        if isinstance(exc, sqlite3.OperationalError) and (
-            "locked" in str(exc) or "busy" in str(exc)
-        ):
+        """A runtime SQLite error: keep serving from memory, never raise into the pipeline.
+
+        The file is kept: a full disk or a read-only remount is not the file's fault, and a
+        file damaged meanwhile is set aside by the next start."""
+        if _is_busy(exc):
             log.debug("phrase cache busy, skipping: %s", exc)
             return
-        self._warn(f"phrase cache: SQLite error ({exc}); continuing in memory only")
+        self._warn(f"phrase cache: {_unusable(exc)}; continuing in memory only, file kept")
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
@@ -189,13 +244,28 @@ class PhraseCache:
                             f"AND tgt=? AND text IN ({marks})",
                             (model_id, src, tgt, *chunk),
                         ).fetchall()
+                        bad = []
                         for norm, translation in rows:
+                            if not isinstance(translation, str):
+                                bad.append(norm)  # NULL / BLOB / number: a miss, and removed
+                                continue
                             self._remember((model_id, src, tgt, norm), translation)
                             for text in wanted[norm]:
                                 found[text] = translation
+                        if bad:
+                            self._drop_rows(model_id, src, tgt, bad)
                 except sqlite3.Error as exc:
                     self._db_failed(exc)
         return found
+
+    def _drop_rows(self, model_id: str, src: str, tgt: str, texts: list[object]) -> None:
+        """Delete rows that cannot be a translation (written by something else than us)."""
+        assert self._db is not None
+        self._warn(f"phrase cache: {len(texts)} damaged row(s) dropped")
+        self._db.executemany(
+            "DELETE FROM phrases WHERE model_id=? AND src=? AND tgt=? AND text IS ?",
+            [(model_id, src, tgt, t) for t in texts],
+        )
 
     def put_many(self, model_id: str, src: str, tgt: str, pairs: Mapping[str, str]) -> None:
         rows = []
@@ -239,6 +309,98 @@ class PhraseCache:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.close()
                 self._db = None
+
+
+_BUSY_TIMEOUT_S = 2.0
+"""How long a connection waits for another process's write (one prune batch takes far less)."""
+_SYNC_PRUNE_ROWS = 20_000
+"""Up to this many surplus rows are pruned at open; more go to a background thread."""
+_PRUNE_BATCH = 5_000
+"""Rows deleted per transaction by the background prune."""
+_CREATED_INDEX = "CREATE INDEX IF NOT EXISTS phrases_created ON phrases (created)"
+
+
+def _delete_oldest(db: sqlite3.Connection, keep: int, batch: int) -> int:
+    """Delete up to `batch` oldest rows beyond the newest `keep`; returns how many went.
+
+    The surplus is counted inside the DELETE (one write transaction), so two processes pruning
+    the same file at once never delete more than the surplus between them."""
+    cursor = db.execute(
+        "DELETE FROM phrases WHERE (model_id, src, tgt, text) IN (SELECT model_id, src, tgt, "
+        "text FROM phrases ORDER BY created LIMIT (SELECT min(?, max(count(*) - ?, 0)) FROM "
+        "phrases))",
+        (batch, keep),
+    )
+    return cursor.rowcount
+
+
+_CORRUPT_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """True only for a damaged file ("file is not a database", "malformed"), never for a full
+    disk, a read-only file system, an I/O error or a lock: those files are fine to keep."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return (code & 0xFF) in _CORRUPT_CODES
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def _is_busy(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return (code & 0xFF) in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _unusable(exc: BaseException) -> str:
+    """What is wrong, in the user's words."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc)
+    if primary in (5, 6) or _is_busy(exc):
+        return "is locked by another process"
+    if primary == 13 or "full" in text:  # SQLITE_FULL
+        return "cannot be written: the disk is full"
+    if primary == 8 or "readonly" in text or "read-only" in text:  # SQLITE_READONLY
+        return "cannot be written: read-only"
+    if primary == 10 or "I/O" in text:  # SQLITE_IOERR
+        return f"cannot be read or written (I/O error: {text})"
+    return f"is unusable ({text})"
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename `path` to `<name>.corrupt-<time>-<pid>[-n]` without ever replacing a file.
+
+    A hard link fails when the name exists (unlike rename), so a name is taken atomically; file
+    systems without hard links fall back to a rename after an existence check.
+    """
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        aside = path.with_name(
+            f"{path.name}.corrupt-{stamp}-{os.getpid()}" + (f"-{n}" if n else "")
+        )
+        try:
+            os.link(path, aside)
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (FAT, some network file systems)
+            if aside.exists():
+                continue
+            os.rename(path, aside)
+            return aside
+        os.unlink(path)
+        return aside
+    raise OSError(f"no free name to move {path.name} aside")
 
 
 class CachedTranslator:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -172,3 +173,50 @@ def test_decomposed_accents_hit_the_same_entry(tmp_path: Path) -> None:
     cache = PhraseCache(tmp_path / "c.sqlite3")
     cache.put_many(M, "pt", "en", {"Sa\u00edda": "Exit"})
     assert cache.get_many(M, "pt", "en", ["Sai\u0301da"]) == {"Sai\u0301da": "Exit"}
+
+
+def _fill(path: Path, rows: int) -> None:
+    """`rows` phrases, oldest first, written straight into a file the cache made."""
+    PhraseCache(path).close()
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
+        db.execute("BEGIN")
+        db.executemany(
+            "INSERT INTO phrases VALUES (?,?,?,?,?,?)",
+            ((M, S, T, f"reading {i}", f"leitura {i}", float(i)) for i in range(rows)),
+        )
+        db.execute("COMMIT")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def test_large_prune_runs_in_the_background_and_shrinks_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    _fill(path, 60_000)
+    size_before = path.stat().st_size
+    cache = PhraseCache(path, max_rows=5_000)
+    other = PhraseCache(path, max_rows=5_000)  # a second process opening meanwhile
+    assert cache.persistent and other.persistent, cache.warnings + other.warnings
+    assert cache.get_many(M, S, T, ["reading 59999"]) == {"reading 59999": "leitura 59999"}
+    assert cache.wait_for_prune(timeout=300) and other.wait_for_prune(timeout=300)
+    cache.close()
+    other.close()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        (count,) = db.execute("SELECT count(*) FROM phrases").fetchone()
+        (oldest,) = db.execute("SELECT min(created) FROM phrases").fetchone()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert count == 5_000 and oldest == 55_000.0
+    assert path.stat().st_size < size_before / 3  # incremental vacuum gave the pages back
+
+
+def test_busy_prune_does_not_force_memory_only(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    _fill(path, 50)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process is writing (e.g. its own prune)
+    try:
+        cache = PhraseCache(path, max_rows=10)
+        assert cache.persistent, cache.warnings
+        assert cache.get_many(M, S, T, ["reading 49"]) == {"reading 49": "leitura 49"}
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    cache.close()

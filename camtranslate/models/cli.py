@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from camtranslate.models.convert import QUANTIZATIONS
@@ -13,6 +14,13 @@ def _manager():
     from camtranslate.models.manager import ModelManager
 
     return ModelManager()
+
+
+def _out(text: str) -> None:
+    """print() for text from manifests (user-supplied): control characters escaped on a tty."""
+    from camtranslate.termsafe import for_stream
+
+    print(for_stream(text, sys.stdout))
 
 
 def _human(n: int) -> str:
@@ -47,7 +55,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         )
         return 0
     if not entries:
-        print(
+        _out(
             "no translation models installed "
             "(try: camtranslate models install Helsinki-NLP/opus-mt-en-de)"
         )
@@ -57,16 +65,16 @@ def _cmd_list(args: argparse.Namespace) -> int:
         ]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         for r in rows:
-            print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+            _out("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
     for problem in mgr.problems():
-        print(f"warning: {problem}")
+        _out(f"warning: {problem}")
     return 0
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
     info = _manager().info(args.id)
     if args.json:
-        print(json.dumps(info, indent=1, ensure_ascii=False))
+        _out(json.dumps(info, indent=1, ensure_ascii=False))
         return 0
     for key, value in info.items():
         if key == "lang_codes" and len(value) > 8:
@@ -75,7 +83,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
             value = ", ".join(value) if len(value) <= 20 else f"{len(value)} languages"
         elif key == "size_bytes":
             value = _human(int(value))
-        print(f"{key:>13}: {value}")
+        _out(f"{key:>13}: {value}")
     return 0 if info["integrity"] == "ok" else 1
 
 
@@ -106,7 +114,7 @@ def _cmd_install(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
     m = model.manifest
-    print(f"installed {m.id} ({m.family}, {len(m.pairs())} pairs) at {model.path}")
+    _out(f"installed {m.id} ({m.family}, {len(m.pairs())} pairs) at {model.path}")
     return 0
 
 
@@ -127,7 +135,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 def _cmd_remove(args: argparse.Namespace) -> int:
     path = _manager().remove(args.id)
-    print(f"removed {args.id} ({path})")
+    _out(f"removed {args.id} ({path})")
     return 0
 
 

@@ -7,14 +7,18 @@ are read-only here: `remove` refuses them.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from camtranslate import paths
 from camtranslate.errors import ModelError, ModelNotFoundError
 from camtranslate.models.convert import convert_model, sanitize_id
-from camtranslate.models.manifest import ModelManifest
+from camtranslate.models.manifest import ModelManifest, verify
 from camtranslate.models.registry import InstalledModel, ModelRegistry
 
 
@@ -34,6 +38,14 @@ class ModelEntry:
         if m.multilingual:
             return f"{len(m.source_langs)} languages (any→any)"
         return f"{','.join(m.source_langs)}→{','.join(m.target_langs)}"
+
+
+MAX_MODEL_FILE_BYTES = 24 * 1024**3
+"""No file of a model the manager can install comes near this (NLLB-3.3B in float32 is ~13 GiB):
+anything larger is not a model, and copying it would fill the disk."""
+SPARSE_MIN_BYTES = 64 * 1024**2
+"""A file at least this large that occupies less than half of its length on disk is sparse: model
+weights never are, and a plain copy would write out every hole (a 5 GB file of nothing)."""
 
 
 def folder_size(path: Path) -> int:
@@ -92,7 +104,7 @@ class ModelManager:
         data = m.manifest.to_dict()
         files = data.pop("files")
         try:
-            m.verify()
+            verify(m.manifest, m.path, use_memo=False)  # `info` is asked to check: read it all
             integrity = "ok"
         except ModelError as exc:
             integrity = str(exc)
@@ -130,16 +142,36 @@ class ModelManager:
             raise ModelError(f"--from-dir: folder not found: {src_dir}")
         model_id = model_id or src_dir.resolve().name
         target = self._target(model_id, force)
-        manifest = convert_model(
-            src_dir,
-            target,
-            model_id=model_id,
-            quantization=quantization,
-            langs=langs,
-            source=source or f"local folder {src_dir.resolve()}",
-            overwrite=force,
-        )
+        check_source_files(src_dir)
+        with self._install_lock(target.name):
+            remove_leftovers(self.user_dir, target.name)
+            manifest = convert_model(
+                src_dir,
+                target,
+                model_id=model_id,
+                quantization=quantization,
+                langs=langs,
+                source=source or f"local folder {src_dir.resolve()}",
+                overwrite=force,
+            )
         return InstalledModel(target, manifest, "user")
+
+    @contextlib.contextmanager
+    def _install_lock(self, name: str) -> Iterator[None]:
+        """Serialise installs of one model name across processes (an flock held while we build):
+        whatever `.NAME.*.tmp` exists while we hold it was left by a killed install."""
+        self.user_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no cross-process lock, leftovers are still cleaned
+            yield
+            return
+        with open(self.user_dir / f".{name}.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def install(
         self,
@@ -178,6 +210,14 @@ class ModelManager:
                 f"model {m.manifest.id!r} is {m.origin} ({m.path}); only user-installed models "
                 "can be removed"
             )
+        if m.path.is_symlink() or m.path.resolve().parent != self.user_dir.resolve():
+            # The models root itself (a manifest.json unzipped straight into it) or a link:
+            # deleting that would take every other model, or another folder, with it.
+            raise ModelError(
+                f"model {m.manifest.id!r} is not in a folder of its own inside {self.user_dir} "
+                f"(its manifest is at {m.path / 'manifest.json'}); nothing was removed. Move "
+                "its files into a sub-folder, or delete them yourself"
+            )
         trash = m.path.with_name(f".{m.path.name}.removing")
         if trash.exists():
             shutil.rmtree(trash)
@@ -203,6 +243,57 @@ class ModelManager:
             langs=langs,
             overwrite=force,
         )
+
+
+def _leftover_pattern(name: str) -> re.Pattern[str]:
+    """`.NAME.<8 random chars>.tmp`: the build folder convert_model makes beside the target."""
+    return re.compile(rf"^\.{re.escape(name)}\.[A-Za-z0-9_]{{8}}\.tmp$")
+
+
+def remove_leftovers(user_dir: Path, name: str) -> list[Path]:
+    """Delete build folders of installs of `name` that were killed mid-way (call under the
+    install lock, so none of them can belong to a running install). Returns what went."""
+    pattern = _leftover_pattern(name)
+    removed = []
+    try:
+        entries = list(os.scandir(user_dir))
+    except OSError:
+        return removed
+    for entry in entries:
+        if pattern.match(entry.name) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def check_source_files(src_dir: Path) -> None:
+    """Refuse a folder with a file no model has: far too large, or sparse (mostly holes)."""
+    for path in sorted(Path(src_dir).rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(src_dir).parts):
+            continue  # hidden files are not copied
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if not path.is_file():
+            continue
+        rel = path.relative_to(src_dir)
+        if st.st_size > MAX_MODEL_FILE_BYTES:
+            raise ModelError(
+                f"--from-dir: {rel} is {_gib(st.st_size)}, larger than any model file can be "
+                f"({_gib(MAX_MODEL_FILE_BYTES)}); nothing was installed"
+            )
+        on_disk = getattr(st, "st_blocks", None)
+        sparse = on_disk is not None and on_disk * 512 < st.st_size / 2
+        if sparse and st.st_size >= SPARSE_MIN_BYTES:
+            raise ModelError(
+                f"--from-dir: {rel} is a sparse file ({_gib(st.st_size)} long, "
+                f"{_gib(on_disk * 512)} on disk): not model weights; nothing was installed"
+            )
+
+
+def _gib(n: int) -> str:
+    return f"{n / 1024**3:.1f} GiB" if n >= 1024**3 else f"{n / 1024**2:.0f} MiB"
 
 
 def _inside(path: Path, root: Path) -> bool:

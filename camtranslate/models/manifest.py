@@ -1,8 +1,10 @@
 """manifest.json: what a model folder contains, what it serves, and the checksums of its files.
 
 Verification is cheap at start-up: each file is hashed once and the result remembered in a small
-JSON file in the user cache dir, keyed by (absolute path, size, mtime_ns). A file that was
-replaced or edited changes size or mtime and is hashed again; an unchanged one costs one stat().
+JSON file in the user cache dir, keyed by (absolute path, size, mtime_ns, inode, ctime_ns). A file
+that was replaced or edited changes one of those and is hashed again — mtime can be set back by
+anyone (`touch -d`), ctime cannot — and an unchanged one costs one stat(). `models info` hashes
+for real every time.
 """
 
 from __future__ import annotations
@@ -209,20 +211,16 @@ class _HashMemo:
     def digest(self, path: Path) -> str:
         st = path.stat()
         key = str(path.resolve())
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
         with self._lock:
             data = self._load()
             entry = data.get(key)
-            if (
-                isinstance(entry, list)
-                and len(entry) == 3
-                and entry[0] == st.st_size
-                and entry[1] == st.st_mtime_ns
-            ):
-                return str(entry[2])
+            if isinstance(entry, list) and len(entry) == 5 and entry[:4] == stamp:
+                return str(entry[4])
         digest = sha256_file(path)
         with self._lock:
             data = self._load()
-            data[key] = [st.st_size, st.st_mtime_ns, digest]
+            data[key] = [*stamp, digest]
             self._save(data)
         return digest
 
@@ -251,6 +249,18 @@ def verify(manifest: ModelManifest, model_dir: Path | str, *, use_memo: bool = T
         raise ModelIntegrityError(
             f"model {manifest.id!r} at {root}: manifest lists no files to verify; {REINSTALL_HINT}"
         )
+    for rel in sorted(manifest.files):
+        if not _confined(root, rel):
+            raise ModelIntegrityError(
+                f"model {manifest.id!r}: manifest names {rel!r}, outside its folder {root}; "
+                f"{REINSTALL_HINT}"
+            )
+    unlisted = sorted(set(loaded_files(manifest, root)) - set(manifest.files))
+    if unlisted:
+        raise ModelIntegrityError(
+            f"model {manifest.id!r}: manifest has no checksum for {', '.join(unlisted)} "
+            f"(files the model loads must all be checked); {REINSTALL_HINT}"
+        )
     for rel, expected in sorted(manifest.files.items()):
         path = root / rel
         if not path.is_file():
@@ -269,3 +279,39 @@ def verify(manifest: ModelManifest, model_dir: Path | str, *, use_memo: bool = T
                 f"model {manifest.id!r}: file {rel!r} does not match its checksum "
                 f"(corrupted or modified); {REINSTALL_HINT}"
             )
+
+
+CT2_FILES = ("model.bin",)
+"""What CTranslate2 always loads from a model folder."""
+CT2_OPTIONAL_FILES = (
+    "config.json",
+    "shared_vocabulary.json",
+    "shared_vocabulary.txt",
+    "source_vocabulary.json",
+    "source_vocabulary.txt",
+    "target_vocabulary.json",
+    "target_vocabulary.txt",
+    "vocabulary.json",
+    "vocabulary.txt",
+)
+"""What CTranslate2 loads when present: each present one must be checksummed too."""
+
+
+def loaded_files(manifest: ModelManifest, model_dir: Path | str) -> list[str]:
+    """Relative paths of every file CTranslate2 and the tokenizer read from this model."""
+    root = Path(model_dir)
+    names = set(CT2_FILES) | {f for f in manifest.tokenizer.values() if f}
+    names |= {f for f in CT2_OPTIONAL_FILES if (root / f).is_file()}
+    return sorted(names)
+
+
+def _confined(root: Path, rel: str) -> bool:
+    """A manifest path is relative, has no `..` and, links resolved, stays inside the folder."""
+    pure = Path(rel)
+    if pure.is_absolute() or ".." in pure.parts or not rel.strip():
+        return False
+    try:
+        (root / pure).resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True

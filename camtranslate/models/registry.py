@@ -99,9 +99,15 @@ class ModelRegistry:
         Order: search-dir order (extra, user, embedded), and within a dir a bilingual model before
         a multilingual one (smaller, usually better for its one pair).
         """
+        matches = self.find_all(src, tgt)
+        return matches[0] if matches else None
+
+    def find_all(self, src: str, tgt: str) -> list[InstalledModel]:
+        """Every model serving src→tgt directly, best first (the order `find` uses): the rest
+        are the fallbacks when the first one fails verification."""
         matches = [m for m in self._models if m.manifest.serves(src, tgt)]
         if not matches:
-            return None
+            return []
         rank = {d.resolve(): i for i, d in reversed(list(enumerate(self.dirs)))}
 
         def order(m: InstalledModel) -> tuple[int, int]:
@@ -109,7 +115,7 @@ class ModelRegistry:
             dir_rank = rank.get(parent, rank.get(m.path.resolve(), len(rank)))
             return (dir_rank, 1 if m.manifest.multilingual else 0)
 
-        return min(matches, key=order)
+        return sorted(matches, key=order)
 
     def pairs(self) -> list[tuple[str, str]]:
         """Direct pairs served by some installed model (no pivots), sorted."""

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from camtranslate.errors import ModelNotFoundError
+from camtranslate.errors import ModelIntegrityError, ModelNotFoundError
 from camtranslate.models.registry import InstalledModel, ModelRegistry
 from camtranslate.translate.cache import CachedTranslator, PhraseCache
 from camtranslate.translate.ct2 import CT2Translator, DecodeOptions
@@ -32,10 +32,11 @@ PIVOT = "en"
 PREFER_BOOST = 3.0
 """Prior for the languages we can translate into the target under "auto" (not the target itself:
 a lone "Exit" called Portuguese would pass through untranslated), for lone sign words only
-(langdetect.PRIOR_LETTERS). Measured with en→pt and pt→en installed (bench_signs.py langid):
-ALL-CAPS English sign words detected 45% → 83%, while text in languages without a model routed
-into a wrong pair stays at 10 of 3,000+ (it was 262 with the old ×3 prior on every text and
-the weak-foreign override); see docs/results/translate.md."""
+(langdetect.PRIOR_LETTERS). Measured with en→pt and pt→en installed, one text at a time
+(bench_signs.py langid): ALL-CAPS English sign words found 86% of the time (45% without a
+prior); texts routed through a model of another language 21 (→pt) and 40 (→en) of 3,083,
+against 249 and 295 with the old ×3 prior on every text plus the weak-foreign override.
+See docs/results/translate.md."""
 INSTALL_HINT = "install one with `camtranslate models install`"
 
 
@@ -95,20 +96,58 @@ class TranslationService:
         self._translators: dict[tuple[str, str, str], GuardedTranslator | CachedTranslator] = {}
         self._detector: LanguageDetector | None = None
         self._lock = threading.RLock()
+        self._verified: dict[str, ModelIntegrityError | None] = {}
+        self.notices: list[str] = []
+        """One line per fallback taken (a model failed verification and another one serves)."""
 
     # -- routes ---------------------------------------------------------------------------------
     def route(self, source: str, target: str) -> list[InstalledModel] | None:
         """Models to chain for source→target: [direct], [src→en, en→tgt], or None."""
         source, target = normalize_lang(source), normalize_lang(target)
-        direct = self.registry.find(source, target)
+        direct = self._find(source, target)
         if direct is not None:
             return [direct]
         if PIVOT not in (source, target):
-            first = self.registry.find(source, PIVOT)
-            second = self.registry.find(PIVOT, target)
+            first = self._find(source, PIVOT)
+            second = self._find(PIVOT, target)
             if first is not None and second is not None:
                 return [first, second]
         return None
+
+    def _find(self, source: str, target: str) -> InstalledModel | None:
+        """The best model for the pair that passes verification; a user model that fails it
+        (a corrupted download) must not block a good embedded model for the same pair. When
+        none passes, the first is returned so loading it reports the real problem."""
+        candidates = self.registry.find_all(source, target)
+        failed: list[tuple[InstalledModel, ModelIntegrityError]] = []
+        for model in candidates:
+            problem = self._check(model)
+            if problem is None:
+                for bad, why in failed:
+                    self._notice(
+                        f"{bad.origin} model {bad.id} failed verification ({why}); using "
+                        f"{model.origin} model {model.id} ({model.path}) for {source}→{target}"
+                    )
+                return model
+            failed.append((model, problem))
+        return candidates[0] if candidates else None
+
+    def _check(self, model: InstalledModel) -> ModelIntegrityError | None:
+        key = str(model.path)
+        with self._lock:
+            if key not in self._verified:
+                try:
+                    model.verify()
+                    self._verified[key] = None
+                except ModelIntegrityError as exc:
+                    self._verified[key] = exc
+            return self._verified[key]
+
+    def _notice(self, message: str) -> None:
+        with self._lock:
+            if message not in self.notices:
+                self.notices.append(message)
+                log.warning("%s", message)
 
     def language_pairs(self) -> list[tuple[str, str]]:
         """Every reachable (source, target), pivots through English included."""

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from camtranslate.errors import ModelNotFoundError
+from camtranslate.errors import ModelIntegrityError, ModelNotFoundError
 from camtranslate.models.registry import InstalledModel, ModelRegistry
 from camtranslate.translate.cache import CachedTranslator, PhraseCache
 from camtranslate.translate.ct2 import CT2Translator, DecodeOptions
@@ -96,20 +96,58 @@ class TranslationService:
         self._translators: dict[tuple[str, str, str], GuardedTranslator | CachedTranslator] = {}
         self._detector: LanguageDetector | None = None
         self._lock = threading.RLock()
+        self._verified: dict[str, ModelIntegrityError | None] = {}
+        self.notices: list[str] = []
+        """One line per fallback taken (a model failed verification and another one serves)."""
 
     # -- routes ---------------------------------------------------------------------------------
     def route(self, source: str, target: str) -> list[InstalledModel] | None:
         """Models to chain for source→target: [direct], [src→en, en→tgt], or None."""
         source, target = normalize_lang(source), normalize_lang(target)
-        direct = self.registry.find(source, target)
+        direct = self._find(source, target)
         if direct is not None:
             return [direct]
         if PIVOT not in (source, target):
-            first = self.registry.find(source, PIVOT)
-            second = self.registry.find(PIVOT, target)
+            first = self._find(source, PIVOT)
+            second = self._find(PIVOT, target)
             if first is not None and second is not None:
                 return [first, second]
         return None
+
+    def _find(self, source: str, target: str) -> InstalledModel | None:
+        """The best model for the pair that passes verification; a user model that fails it
+        (a corrupted download) must not block a good embedded model for the same pair. When
+        none passes, the first is returned so loading it reports the real problem."""
+        candidates = self.registry.find_all(source, target)
+        failed: list[tuple[InstalledModel, ModelIntegrityError]] = []
+        for model in candidates:
+            problem = self._check(model)
+            if problem is None:
+                for bad, why in failed:
+                    self._notice(
+                        f"{bad.origin} model {bad.id} failed verification ({why}); using "
+                        f"{model.origin} model {model.id} ({model.path}) for {source}→{target}"
+                    )
+                return model
+            failed.append((model, problem))
+        return candidates[0] if candidates else None
+
+    def _check(self, model: InstalledModel) -> ModelIntegrityError | None:
+        key = str(model.path)
+        with self._lock:
+            if key not in self._verified:
+                try:
+                    model.verify()
+                    self._verified[key] = None
+                except ModelIntegrityError as exc:
+                    self._verified[key] = exc
+            return self._verified[key]
+
+    def _notice(self, message: str) -> None:
+        with self._lock:
+            if message not in self.notices:
+                self.notices.append(message)
+                log.warning("%s", message)
 
     def language_pairs(self) -> list[tuple[str, str]]:
         """Every reachable (source, target), pivots through English included."""

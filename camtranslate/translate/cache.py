@@ -159,6 +159,10 @@ class PhraseCache:
             db.execute(_CREATED_INDEX)  # once per file: makes each batch O(batch), not O(rows)
             while _delete_oldest(db, self.max_rows, _PRUNE_BATCH) > 0:
                 pass
+            (mode,) = db.execute("PRAGMA auto_vacuum").fetchone()
+            if mode == 0:  # a file from before auto_vacuum: convert it once, so it shrinks now
+                db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # and on every later prune
+                db.execute("VACUUM")
             db.executescript("PRAGMA incremental_vacuum;")
         except sqlite3.Error as exc:  # busy, full disk...: the next start tries again
             log.debug("phrase cache: background prune stopped: %s", exc)

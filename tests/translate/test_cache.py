@@ -220,3 +220,27 @@ def test_busy_prune_does_not_force_memory_only(tmp_path: Path) -> None:
         holder.execute("ROLLBACK")
         holder.close()
     cache.close()
+
+
+def test_a_file_from_before_auto_vacuum_shrinks_after_a_large_prune(tmp_path: Path) -> None:
+    from camtranslate.translate.cache import _SCHEMA
+
+    path = tmp_path / "old.sqlite3"
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(_SCHEMA)  # as the previous version made it: no auto_vacuum, no index
+        db.execute("BEGIN")
+        db.executemany(
+            "INSERT INTO phrases VALUES (?,?,?,?,?,?)",
+            ((M, S, T, f"reading {i}", f"leitura {i}", float(i)) for i in range(40_000)),
+        )
+        db.execute("COMMIT")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size_before = path.stat().st_size
+    cache = PhraseCache(path, max_rows=2_000)
+    assert cache.wait_for_prune(timeout=300)
+    cache.close()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert db.execute("PRAGMA auto_vacuum").fetchone() == (2,)
+    assert path.stat().st_size < size_before / 3

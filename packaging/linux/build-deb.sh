@@ -13,7 +13,8 @@
 # APP_DIR must hold share/ (packaging/linux/stage-share.sh). Depends: is computed from the
 # libraries the app loads from the OS (packaging/trim.py deb-depends: dpkg -S on the build host).
 # No maintainer scripts: dpkg's file triggers refresh the menu and icon caches. Reproducible:
-# every mtime is SOURCE_DATE_EPOCH, owner root, dpkg-deb sorts the members.
+# every mtime is SOURCE_DATE_EPOCH, owner root, dpkg-deb sorts the members. DEB_COMPRESSION
+# (default "-Zxz -z6") is passed to dpkg-deb.
 set -euo pipefail
 APP="$1"
 OUT="$2"
@@ -83,5 +84,8 @@ CONTROL
   | xargs -0 md5sum ) > "$ROOT/DEBIAN/md5sums"
 find "$ROOT" -depth -exec touch -h -d "@$EPOCH" {} +
 rm -f "$OUT"
-dpkg-deb --root-owner-group -Zxz -z6 --build "$ROOT" "$OUT" >/dev/null
+# DEB_COMPRESSION: dpkg-deb's -Z/-z (default xz level 6, the release setting; "-Zzstd -z3" makes
+# a quick package for install tests)
+# shellcheck disable=SC2086
+dpkg-deb --root-owner-group ${DEB_COMPRESSION:--Zxz -z6} --build "$ROOT" "$OUT" >/dev/null
 echo "built $OUT"

@@ -79,7 +79,11 @@ def pivot_registry(tmp_path_factory: pytest.TempPathFactory) -> ModelRegistry:
 
 
 def test_pivot_through_english(pivot_registry: ModelRegistry, tmp_path: Path) -> None:
-    svc = TranslationService(pivot_registry, PhraseCache(tmp_path / "c.sqlite3"), threads=1)
+    # routing only: the first leg is en→pt weights fed German, which the confidence floor
+    # would rightly refuse (see test_unsure_first_leg_stops_the_pivot)
+    svc = TranslationService(
+        pivot_registry, PhraseCache(tmp_path / "c.sqlite3"), threads=1, min_score=float("-inf")
+    )
     assert ("de", "pt") in svc.language_pairs()
     assert ("pt", "de") not in svc.language_pairs()
     assert [m.id for m in svc.route("de", "pt")] == ["fake-de-en", "en-pt"]
@@ -156,3 +160,12 @@ def test_auto_reports_languages_without_a_model(service: TranslationService) -> 
 def test_all_caps_sign_words_route_to_english(service: TranslationService) -> None:
     out = service.translate(["HOTELS"], "auto", "pt") + service.translate(["FOOD"], "auto", "pt")
     assert [o.source_lang for o in out] == ["en", "en"]
+
+
+def test_unsure_first_leg_stops_the_pivot(pivot_registry: ModelRegistry) -> None:
+    """A text the first leg keeps is not fed to the second one: it stays as is, marked."""
+    svc = TranslationService(pivot_registry, threads=1, min_score=0.0)  # nothing is sure enough
+    out = svc.translate(["Notausgang"], "de", "pt")[0]
+    assert out.untranslated and out.reason.startswith("unsure")
+    assert out.translation == "Notausgang"
+    assert svc.stats()["model_calls"] == 1  # the second leg never ran

@@ -108,7 +108,9 @@ def main() -> int:
                     hyps += translate([p.source for p in pairs[i : i + 64]])
                 chrf, bleu = corpus_scores(hyps, [p.target for p in pairs])
                 cells.append(f"{chrf:.1f} / {bleu:.1f}")
-            batched = "—" if name.startswith("teacher") else f"{rate(translate, speed_texts, 16):.0f}"
+            batched = (
+                "—" if name.startswith("teacher") else f"{rate(translate, speed_texts, 16):.0f}"
+            )
             cells += [batched, f"{rate(translate, speed_texts, 1):.0f}"]
             cells.append("—" if size is None else f"{size / 1e6:.1f}")
             print("| " + " | ".join(cells) + " |", flush=True)

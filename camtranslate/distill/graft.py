@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -35,6 +36,7 @@ from camtranslate.errors import CamtranslateError
 Progress = Callable[[str], None]
 CHECKPOINT = "graft-checkpoint.pt"
 CURVE = "curve.jsonl"
+SNAPSHOTS = "snapshots"
 HELDOUT = "heldout.tsv"
 MAX_PIECES = 120
 TRAIN_PARTS = ("decoder", "decoder+encoder")
@@ -81,6 +83,8 @@ class GraftOptions:
     seed: int = 1
     threads: int = 0
     device: str = "auto"
+    keep_snapshots: bool = False
+    """Also keep every checkpoint as work/snapshots/step-N.pt (for learning curves in chrF)."""
 
     def fingerprint(self) -> dict[str, str | float | int]:
         """The options a resumed run must share with the checkpoint."""
@@ -241,22 +245,26 @@ class Grafter:
         }
         tmp = self.checkpoint_path.with_name(f".{CHECKPOINT}.{os.getpid()}.tmp")
         torch.save(blob, tmp)
+        if self.opts.keep_snapshots:
+            snapshots = self.work / SNAPSHOTS
+            snapshots.mkdir(exist_ok=True)
+            shutil.copyfile(tmp, snapshots / f"step-{self.state.step:06d}.pt")
         os.replace(tmp, self.checkpoint_path)
 
-    def load(self) -> bool:
-        """Resume from the work folder's checkpoint; False when there is none."""
-        if not self.checkpoint_path.is_file():
+    def load(self, path: Path | None = None) -> bool:
+        """Resume from the work folder's checkpoint (or `path`); False when there is none."""
+        path = path or self.checkpoint_path
+        if not path.is_file():
             return False
         try:
-            blob = torch.load(self.checkpoint_path, map_location=self.device, weights_only=True)
+            blob = torch.load(path, map_location=self.device, weights_only=True)
         except Exception as exc:  # a torn or foreign file: say so, never train over it silently
             raise GraftError(
-                f"{self.checkpoint_path}: cannot read the checkpoint ({exc}); move it away to "
-                "start over"
+                f"{path}: cannot read the checkpoint ({exc}); move it away to start over"
             ) from None
         if blob.get("fingerprint") != self.opts.fingerprint():
             raise GraftError(
-                f"{self.checkpoint_path} belongs to a run with other options "
+                f"{path} belongs to a run with other options "
                 f"({blob.get('fingerprint')}); use another --work folder"
             )
         with torch.no_grad():

@@ -67,6 +67,7 @@ def cmd_graft(args: argparse.Namespace) -> int:
         seed=args.seed,
         threads=args.threads,
         device=args.device,
+        keep_snapshots=args.keep_snapshots,
     )
     grafter = Grafter(opts, progress=lambda m: print(m, flush=True))
     if args.export_only:
@@ -117,8 +118,7 @@ def cmd_graft(args: argparse.Namespace) -> int:
 
 
 def register_graft(sub: argparse._SubParsersAction, pair_type) -> None:
-    from camtranslate.distill.graft import INITS, TRAIN_PARTS
-
+    """Add `graft` to `distill`; imports nothing heavy (torch loads only when it runs)."""
     p = sub.add_parser(
         "graft",
         help="graft a Bergamot teacher into a CTranslate2 model (SSRU → self-attention)",
@@ -135,13 +135,13 @@ def register_graft(sub: argparse._SubParsersAction, pair_type) -> None:
     p.add_argument("--corpus", type=Path, help="TSV(.gz) source<TAB>teacher output[<TAB>origin]")
     p.add_argument("--minutes", type=float, default=60.0, help="training budget over all runs")
     p.add_argument("--max-steps", type=int, default=0, help="stop after N steps (0 = no limit)")
-    p.add_argument("--train", choices=TRAIN_PARTS, default="decoder")
+    p.add_argument("--train", choices=("decoder", "decoder+encoder"), default="decoder")
     p.add_argument("--kd", type=float, default=0.5, help="word-level KD weight (0 = off)")
     p.add_argument("--lr", type=float, default=7e-4)
     p.add_argument("--warmup-steps", type=int, default=100)
     p.add_argument("--schedule", choices=("cosine", "constant"), default="cosine")
     p.add_argument("--max-tokens", type=int, default=2500, help="padded tokens per batch")
-    p.add_argument("--init", choices=INITS, default="ssru")
+    p.add_argument("--init", choices=("ssru", "random"), default="ssru")
     p.add_argument("--holdout", help="corpus origin tag held out as a test slice")
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
     p.add_argument("--seed", type=int, default=1)
@@ -150,6 +150,9 @@ def register_graft(sub: argparse._SubParsersAction, pair_type) -> None:
     p.add_argument("--quantization", default="int8", help="int8 | float16 | float32")
     p.add_argument("--id", help="model id (default camtranslate-SRC-TGT)")
     p.add_argument("--version", default="1")
+    p.add_argument(
+        "--keep-snapshots", action="store_true", help="keep every checkpoint (learning curves)"
+    )
     p.add_argument("--export-only", action="store_true", help="export the last checkpoint")
     p.add_argument("--no-evaluate", action="store_true", help="skip scoring and the card")
     p.add_argument("--command-line", help=argparse.SUPPRESS)

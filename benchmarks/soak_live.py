@@ -5,8 +5,9 @@ thread started per reconnect) only shows after thousands of frames, so this feed
 through the real pipeline (RapidOCR + CTranslate2 + overlay) with an offscreen consumer polling
 `latest_view()` at 30 Hz like the GUI timer, and samples every few seconds:
 
-  RSS (psutil), Python and OS thread counts, the frame slot, every size-able container inside the
-  session / stabilizer / tracker / renderer / phrase cache, and the session's stats.
+  RSS (psutil), Python and OS thread counts, open file handles, the frame slot, every size-able
+  container inside the session / stabilizer / tracker / renderer / phrase cache, and the
+  session's stats.
 
 It prints a table and a verdict: RSS growth after warm-up (goal < 5 %), thread count stable and
 all threads joined at stop, nothing backs up (slot <= 1), OCR still making progress. Exit status
@@ -91,6 +92,7 @@ def sample(
         "rss_mib": round(proc.memory_info().rss / 2**20, 1),
         "py_threads": threading.active_count(),
         "os_threads": proc.num_threads(),
+        "fds": proc.num_fds() if hasattr(proc, "num_fds") else -1,  # file handles (POSIX)
         "gc_objects": len(gc.get_objects()),
         "frames": stats.frames,
         "ocr_passes": stats.ocr_passes,
@@ -231,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         "rss_ceiling_growth_pct": round(ceiling_growth, 2),
         "rss_trend_mib_per_min": round(trend_mib_per_min(steady), 3),
         "os_threads_after_warmup": threads,
+        "fds_after_warmup": sorted({r["fds"] for r in steady}),
         "py_threads_after_warmup": py_threads,
         "os_threads_after_stop": final["os_threads"],
         "py_threads_after_stop": final["py_threads"],

@@ -2,8 +2,9 @@
 
 OCR engines return one region per printed line. Translating "FASTER THAN" / "YOU CAN SAY"
 line by line gives word salad; translating the block gives a sentence. Which lines form one
-paragraph is decided by the overlay's `paragraph_groups` (stacked, overlapping, similar letter
-height, in the lines' own rotated frame) — one rule for both drawing and translating.
+paragraph is decided by `geometry.paragraph_groups` (stacked, overlapping, similar letter
+height, in the lines' own rotated frame) — one rule for both drawing and translating; the
+overlay draws by the same rule, and this module never imports the overlay.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from camtranslate.overlay.layout import paragraph_groups, region_quad
+from camtranslate.geometry import paragraph_groups, region_quad
 from camtranslate.types import TextRegion, as_polygon
 
 

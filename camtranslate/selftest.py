@@ -200,22 +200,11 @@ def _check_window(report: _Report, offscreen: bool) -> None:
     except ImportError:
         report.line("  [skip] window: PySide6 not installed (CLI-only install)")
         return
-    if offscreen:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from camtranslate.gui.main_window import MainWindow
+    from camtranslate.gui.app import build_window_check
     from camtranslate.paths import resources_dir
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "camtranslate"])
-    window, build_ms = _timed(lambda: MainWindow(warmup=False))
-    try:
-        detail = f"{window.windowTitle()!r} on {app.platformName()}, {build_ms:.0f} ms"
-        report.check(True, "main window built", detail)
-        icons = resources_dir() / "icons"
-        found = sorted(f.name for f in icons.glob("camtranslate*.*")) if icons.is_dir() else []
-        report.check(bool(found), "app icon bundled", f"{icons}: {', '.join(found) or 'none'}")
-    finally:
-        window.close()
-        window.deleteLater()
-        app.processEvents()
+    title, platform_name, build_ms = build_window_check(offscreen)
+    report.check(True, "main window built", f"{title!r} on {platform_name}, {build_ms:.0f} ms")
+    icons = resources_dir() / "icons"
+    found = sorted(f.name for f in icons.glob("camtranslate*.*")) if icons.is_dir() else []
+    report.check(bool(found), "app icon bundled", f"{icons}: {', '.join(found) or 'none'}")

@@ -326,10 +326,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m camtranslate.distill.cli ...` is `camtranslate distill ...`."""
-    from camtranslate.cli import main as cli_main
+    """`python -m camtranslate.distill.cli ...` is `camtranslate distill ...`.
 
-    return cli_main(["distill", *(sys.argv[1:] if argv is None else argv)])
+    Parses with its own parser rather than calling `camtranslate.cli.main`: nothing below the
+    CLI imports camtranslate.cli (an import-linter contract in pyproject.toml).
+    """
+    parser = argparse.ArgumentParser(prog="python -m camtranslate.distill.cli")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["distill", *(sys.argv[1:] if argv is None else argv)])
+    if not hasattr(args, "func"):
+        parser.parse_args(["distill", "--help"])
+    try:
+        return int(args.func(args) or 0)
+    except CamtranslateError as exc:
+        print(f"camtranslate: error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

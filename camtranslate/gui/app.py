@@ -112,6 +112,33 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     return int(app.exec())
 
 
+def build_window_check(offscreen: bool = True) -> tuple[str, str, float]:
+    """Build the main window and close it at once: (title, Qt platform, build ms).
+
+    For ``camtranslate --self-test`` (selftest.py), which must not import Qt itself: a bundle
+    missing Qt plugins, icons or GUI modules fails here. No background warm-up (the self-test's
+    engine check already loaded the models).
+    """
+    import os
+
+    if offscreen:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from camtranslate.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "camtranslate"])
+    start = time.perf_counter()
+    window = MainWindow(warmup=False)
+    build_ms = (time.perf_counter() - start) * 1000.0
+    try:
+        return window.windowTitle(), app.platformName(), build_ms
+    finally:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+
+
 def grab_screenshot(
     image: Path,
     out: Path,

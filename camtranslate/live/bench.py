@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from camtranslate.cli import add_engine_options, config_from_args
+from camtranslate.cli_options import add_engine_options, config_from_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

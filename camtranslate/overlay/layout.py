@@ -18,6 +18,12 @@ import cv2
 import numpy as np
 from PIL import ImageFont
 
+# The region corners and the paragraph rule live in the core (camtranslate/geometry.py), which
+# the text path uses too; re-exported here for the renderer and older callers.
+from camtranslate.geometry import paragraph_groups as paragraph_groups
+from camtranslate.geometry import quad_size as quad_size
+from camtranslate.geometry import region_quad as region_quad
+
 MIN_FONT_PX = 5
 """Smaller text is unreadable anyway; below this we clip rather than shrink."""
 LINE_PITCH = 1.18
@@ -25,46 +31,6 @@ LINE_PITCH = 1.18
 MAX_LINES = 8
 
 FontGetter = Callable[[int], ImageFont.FreeTypeFont]
-
-
-def region_quad(polygon: Sequence[Sequence[float]]) -> np.ndarray | None:
-    """The region as 4 corners (float32, clockwise on screen, first = top-left of the text).
-
-    Returns None for degenerate input (fewer than 3 points, non-finite values, no area), so callers
-    can skip it instead of crashing. Polygons with more than 4 points are reduced to their minimum
-    area rectangle, oriented like the polygon's first edge.
-    """
-    try:
-        pts = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
-    except (TypeError, ValueError):
-        return None
-    if len(pts) < 3 or not np.isfinite(pts).all():
-        return None
-    if len(pts) != 4:
-        rect = cv2.minAreaRect(pts.astype(np.float32))
-        box = cv2.boxPoints(rect).astype(np.float64)
-        # Start at the corner nearest the polygon's first point, keep screen-clockwise order.
-        start = int(np.argmin(((box - pts[0]) ** 2).sum(axis=1)))
-        pts = np.roll(box, -start, axis=0)
-    # Shoelace in image coordinates (y down): positive = clockwise on screen.
-    x, y = pts[:, 0], pts[:, 1]
-    x_next, y_next = np.concatenate([x[1:], x[:1]]), np.concatenate([y[1:], y[:1]])
-    area = 0.5 * float(np.dot(x, y_next) - np.dot(y, x_next))
-    if abs(area) < 1.0:
-        return None
-    if area < 0:
-        pts = pts[[0, 3, 2, 1]]
-    return pts.astype(np.float32)
-
-
-def quad_size(quad: np.ndarray) -> tuple[float, float]:
-    """(width along the text, height across it): the mean of opposite edge lengths."""
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad.tolist()
-    top = math.hypot(x1 - x0, y1 - y0)
-    bottom = math.hypot(x2 - x3, y2 - y3)
-    left = math.hypot(x3 - x0, y3 - y0)
-    right = math.hypot(x2 - x1, y2 - y1)
-    return (top + bottom) / 2.0, (left + right) / 2.0
 
 
 def quantize(v: float, step: float = 1.04) -> int:
@@ -363,51 +329,3 @@ def text_quads(quads: Sequence[np.ndarray]) -> list[np.ndarray]:
 
 def _boxes_touch(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def paragraph_groups(quads: Sequence[np.ndarray]) -> list[list[int]]:
-    """Indices of regions that are lines of one paragraph: stacked (one under the other,
-    overlapping along the text by at least a quarter, at most 0.6 line heights apart) with
-    line heights within 30% of each other. The renderer draws such lines at one font size, as
-    the original was printed; a pipeline can also merge them before translating (one sentence
-    translates better than its broken lines) and pass all their corners as one polygon.
-    """
-    n = len(quads)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    sizes = [quad_size(q) for q in quads]
-    unit = np.float32([[0, 0], [1, 0], [1, 1], [0, 1]])
-    for i in range(n):
-        hi_ = sizes[i][1]
-        lo_box = quads[i].min(axis=0) - 0.7 * hi_
-        hi_box = quads[i].max(axis=0) + 0.7 * hi_
-        to_unit = None
-        for j in range(i + 1, n):
-            hj = sizes[j][1]
-            if not (0.77 < hj / max(hi_, 1e-6) < 1.3):  # a headline is its own block
-                continue
-            if (quads[j].max(axis=0) < lo_box).any() or (quads[j].min(axis=0) > hi_box).any():
-                continue
-            if to_unit is None:
-                to_unit = cv2.getPerspectiveTransform(quads[i], unit)
-            uv = cv2.perspectiveTransform(quads[j].reshape(1, 4, 2), to_unit).reshape(4, 2)
-            if not np.isfinite(uv).all():
-                continue
-            u0, u1 = float(uv[:, 0].min()), float(uv[:, 0].max())
-            w0, w1 = float(uv[:, 1].min()), float(uv[:, 1].max())
-            overlap = min(u1, 1.0) - max(u0, 0.0)
-            if overlap < 0.25 * min(1.0, u1 - u0):
-                continue
-            if w0 > 1.6 or w1 < -0.6 or (0.25 < (w0 + w1) / 2 < 0.75):
-                continue  # too far apart, or on the same line (side by side)
-            parent[find(j)] = find(i)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return [g for g in groups.values() if len(g) > 1]

@@ -22,10 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from camtranslate.translate.cache import _SCHEMA, PhraseCache  # noqa: E402
+from camtranslate.translate.cache import _SCHEMA, PhraseCache
 
 
 def build(path: Path, rows: int, *, incremental: bool) -> None:
@@ -57,8 +54,7 @@ def size_mib(path: Path) -> float:
 
 
 _SECOND = """
-import sys, time
-sys.path.insert(0, {repo!r})
+import time
 from camtranslate.translate.cache import PhraseCache
 t0 = time.perf_counter()
 c = PhraseCache({path!r})
@@ -75,7 +71,7 @@ def run(rows: int, incremental: bool, folder: Path) -> dict:
     build_s = time.perf_counter() - t0
     before = size_mib(path)
     second = subprocess.Popen(  # starts while the first one prunes
-        [sys.executable, "-c", _SECOND.format(repo=str(REPO), path=str(path))],
+        [sys.executable, "-c", _SECOND.format(path=str(path))],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -4,7 +4,7 @@
     python benchmarks/bench_live.py --video clip.mp4 --seconds 20 --json
 
 Prints the table (or JSON) of source vs display fps, OCR passes/s, UI stall p99, overlay
-churn and time to the first overlay. See camtranslate/live/bench.py for what each number means.
+churn and time to the first overlay. See camtranslate/bench/live.py for what each number means.
 """
 
 from __future__ import annotations

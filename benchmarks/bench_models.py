@@ -13,12 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from camtranslate.distill.evaluate import evaluate, format_table
+from camtranslate.models.manager import ModelManager
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from camtranslate.distill.evaluate import evaluate, format_table  # noqa: E402
-from camtranslate.models.manager import ModelManager  # noqa: E402
-
 TATOEBA = REPO / ".." / "shared" / "eval" / "tatoeba"
 
 

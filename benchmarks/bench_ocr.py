@@ -31,10 +31,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from camtranslate.ocr import create_ocr_engine
 
-from camtranslate.ocr import create_ocr_engine  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
+
 
 DATA = REPO / ".." / "shared" / "eval" / "icdar2015_dev"
 PUNCT = "\"'`.,:;!?()[]{}<>-_/\\|*~“”‘’«»"

@@ -21,8 +21,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from camtranslate.overlay import OverlayItem, OverlayRenderer
 from camtranslate.paths import sample_image_path
 

@@ -14,19 +14,16 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import cv2
 
+from camtranslate.config import PipelineConfig
+from camtranslate.pipeline import Pipeline
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from camtranslate.config import PipelineConfig  # noqa: E402
-from camtranslate.pipeline import Pipeline  # noqa: E402
-
 ICDAR = REPO / ".." / "shared" / "eval" / "icdar2015_dev" / "images"
 STAGES = ("ocr", "translate", "overlay", "total")
 

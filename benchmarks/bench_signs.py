@@ -32,7 +32,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 SHARED = (REPO / ".." / "shared").resolve()
 TATOEBA = SHARED / "eval" / "tatoeba"
 ICDAR = SHARED / "eval" / "icdar2015_dev" / "gt.json"

@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 SHARED = (REPO / ".." / "shared").resolve()
 TATOEBA = SHARED / "eval" / "tatoeba"
 REFERENCE = SHARED / "models" / "en-pt-reference"

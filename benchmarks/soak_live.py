@@ -37,16 +37,13 @@ import cv2
 import numpy as np
 import psutil
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from camtranslate.config import PipelineConfig  # noqa: E402
-from camtranslate.imaging import load_image  # noqa: E402
-from camtranslate.live.session import LiveEvent, LiveSession, SessionError  # noqa: E402
-from camtranslate.live.sources import VideoFileSource  # noqa: E402
-from camtranslate.live.videos import write_motion_video  # noqa: E402
-from camtranslate.paths import sample_image_path  # noqa: E402
-from camtranslate.pipeline import Pipeline  # noqa: E402
+from camtranslate.bench.videos import write_motion_video
+from camtranslate.config import PipelineConfig
+from camtranslate.imaging import load_image
+from camtranslate.live.session import LiveEvent, LiveSession, SessionError
+from camtranslate.live.sources import VideoFileSource
+from camtranslate.paths import sample_image_path
+from camtranslate.pipeline import Pipeline
 
 
 def make_video(folder: Path, seconds: float, fps: float) -> Path:

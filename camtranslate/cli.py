@@ -343,8 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_optional(sub: argparse._SubParsersAction) -> None:
     """Subcommands owned by other modules; each exposes register(subparsers)."""
+    from camtranslate.bench.live import register as register_bench_live
     from camtranslate.distill.cli import register as register_distill
-    from camtranslate.live.bench import register as register_bench_live
     from camtranslate.models.cli import register as register_models
 
     register_models(sub)

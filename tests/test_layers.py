@@ -69,5 +69,22 @@ def test_distill_entry_point_does_not_import_the_cli() -> None:
 
 
 def test_bench_live_does_not_import_the_cli() -> None:
-    loaded = _modules_after("import camtranslate.live.bench")
+    loaded = _modules_after("import camtranslate.bench.live")
     assert "camtranslate.cli" not in loaded
+
+
+def test_benchmarks_use_the_installed_package_not_sys_path_hacks() -> None:
+    hacks = [
+        p.name for p in sorted((REPO / "benchmarks").glob("*.py")) if "sys.path" in p.read_text()
+    ]
+    assert hacks == []
+
+
+def test_harnesses_live_outside_the_product() -> None:
+    from camtranslate.gui import app
+
+    assert not hasattr(app, "measure_live")  # benchmarks/bench_gui_live.py
+    assert not (REPO / "camtranslate" / "live" / "bench.py").exists()  # camtranslate/bench/
+    assert not (REPO / "camtranslate" / "live" / "videos.py").exists()
+    loaded = _modules_after("import camtranslate.live.session, camtranslate.pipeline")
+    assert not {m for m in loaded if m.startswith("camtranslate.bench")}

@@ -4,7 +4,6 @@ Hidden options (for the README screenshot and demos; Qt's own options pass throu
 
     camtranslate gui [FILE_OR_FOLDER ...]          open these images (or a video) at start
     camtranslate gui IMAGE --screenshot OUT.png    translate IMAGE, save the window to OUT.png, quit
-    camtranslate gui VIDEO --measure SECONDS       play VIDEO in the real window, print JSON stats
 """
 
 from __future__ import annotations
@@ -62,7 +61,6 @@ def _parse(arguments: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="camtranslate gui", add_help=False)
     parser.add_argument("--screenshot", metavar="OUT")
     parser.add_argument("--size", default="1400x800")
-    parser.add_argument("--measure", type=float, metavar="SECONDS")
     parser.add_argument("paths", nargs="*")
     args, unknown = parser.parse_known_args(list(arguments[1:]))
     if unknown:
@@ -79,14 +77,6 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         return 2
     app = _make_app(argv)
     args = _parse(app.arguments() if app.arguments() else argv)
-    if args.measure:
-        if not args.paths:
-            print("--measure needs a video file", file=sys.stderr)
-            return 2
-        import json
-
-        print(json.dumps(measure_live(Path(args.paths[0]), args.measure)))
-        return 0
     if args.screenshot:
         if not args.paths:
             print("--screenshot needs an image to translate", file=sys.stderr)
@@ -194,67 +184,6 @@ def grab_screenshot(
         raise OSError(f"cannot write {out}")
     window.close()
     QCoreApplication.processEvents()
-    tmp.cleanup()
-    return out
-
-
-def measure_live(video: Path, seconds: float = 20.0, warmup_timeout_s: float = 300.0) -> dict:
-    """Play ``video`` in the real window (the GUI twin of ``camtranslate bench live``).
-
-    Counted from the first overlay on: frames the window painted per second against the source's
-    rate, OCR passes per second, and UI stalls (how late the 30 Hz display timer fired: p99/max).
-    """
-    import tempfile
-
-    import numpy as np
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    app = _make_app(["camtranslate"])
-    from camtranslate.gui.main_window import MainWindow
-    from camtranslate.gui.settings import Settings
-
-    tmp = tempfile.TemporaryDirectory(prefix="camtranslate-measure-")
-    settings = Settings(Path(tmp.name) / "gui.ini")
-    settings.source_lang, settings.target_lang = "en", "pt"
-    window = MainWindow(settings)
-    window.show()
-    started = time.monotonic()
-    window.open_video(video)
-
-    def spin(until) -> None:
-        loop = QEventLoop()
-        poll = QTimer()
-        poll.timeout.connect(lambda: until() and loop.quit())
-        poll.start(20)
-        loop.exec()
-        poll.stop()
-
-    deadline = started + warmup_timeout_s
-    spin(lambda: bool(window.region_list.rows()) or time.monotonic() > deadline)
-    first_overlay_s = time.monotonic() - started
-    session = window.session
-    s0 = session.stats() if session is not None else None
-    shown0 = window.display_frames
-    ticks0 = len(window.tick_times)
-    t0 = time.monotonic()
-    spin(lambda: time.monotonic() - t0 >= seconds)
-    elapsed = time.monotonic() - t0
-    s1 = window.session.stats() if window.session is not None else None
-    ticks = np.diff(np.array(list(window.tick_times)[ticks0:]))
-    late_ms = np.maximum(0.0, ticks * 1000 - window.timer.interval()) if ticks.size else np.zeros(1)
-    out = {
-        "seconds": round(elapsed, 1),
-        "first_overlay_s": round(first_overlay_s, 2),
-        "display_fps": round((window.display_frames - shown0) / elapsed, 2),
-        "source_fps": round((s1.frames - s0.frames) / elapsed, 2) if s0 and s1 else 0.0,
-        "ocr_passes_per_s": round((s1.ocr_passes - s0.ocr_passes) / elapsed, 2)
-        if s0 and s1
-        else 0.0,
-        "ui_stall_p99_ms": round(float(np.percentile(late_ms, 99)), 1),
-        "ui_stall_max_ms": round(float(late_ms.max()), 1),
-    }
-    window.close()
-    app.processEvents()
     tmp.cleanup()
     return out
 

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from camtranslate.live.videos import write_motion_video
+from camtranslate.bench.videos import write_motion_video
 
 REPO = Path(__file__).resolve().parents[2]
 SIGN = REPO / "resources" / "samples" / "sign.jpg"

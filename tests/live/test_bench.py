@@ -6,7 +6,9 @@ import subprocess
 import sys
 import threading
 
-from camtranslate.live.bench import register, run_live_bench
+import pytest
+
+from camtranslate.bench.live import register, run_live_bench
 from camtranslate.live.session import LiveEvent, LiveSession, ModelsReady
 from camtranslate.live.sources import VideoFileSource
 
@@ -28,6 +30,7 @@ def test_register_adds_live_to_a_bench_group():
     assert args.which == "live" and args.seconds == 3.0 and args.json and callable(args.func)
 
 
+@pytest.mark.slow
 def test_run_live_bench_measures_the_real_session(pipeline, make_video):
     path, _ = make_video("still", seconds=2.0, noise=2.0)
     ready = threading.Event()
@@ -49,7 +52,7 @@ def test_run_live_bench_measures_the_real_session(pipeline, make_video):
 def test_cli_bench_live_reports_a_clear_error_for_a_missing_video(tmp_path):
     code = (
         "import sys, argparse\n"
-        "from camtranslate.live.bench import register\n"
+        "from camtranslate.bench.live import register\n"
         "p = argparse.ArgumentParser(); s = p.add_subparsers(); register(s)\n"
         "a = p.parse_args(sys.argv[1:])\n"
         "from camtranslate.errors import CamtranslateError\n"

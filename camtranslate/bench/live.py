@@ -184,7 +184,7 @@ def _cmd_bench_live(args: argparse.Namespace) -> int:
     if args.make:
         import cv2
 
-        from camtranslate.live.videos import write_motion_video
+        from camtranslate.bench.videos import write_motion_video
         from camtranslate.paths import sample_image_path
 
         photo_path = args.image or sample_image_path()

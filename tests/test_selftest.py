@@ -15,6 +15,7 @@ def offscreen_qt(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.mark.slow
 def test_self_test_passes_on_the_bundled_sample(offscreen_qt: None) -> None:
     out = io.StringIO()
     home_before = os.environ.get("CAMTRANSLATE_HOME")

@@ -96,15 +96,6 @@ class Settings:
     def geometry(self, value: QByteArray) -> None:
         self._set("window/geometry", value)
 
-    @property
-    def window_state(self) -> QByteArray | None:
-        value = self._qs.value("window/state")
-        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
-
-    @window_state.setter
-    def window_state(self, value: QByteArray) -> None:
-        self._set("window/state", value)
-
     def sync(self) -> None:
         """Write to disk now (Qt otherwise writes lazily, at exit or on a timer)."""
         self._qs.sync()

@@ -86,9 +86,6 @@ class Worker(QObject):
         self.pool.start(job)
         return job
 
-    def busy(self) -> bool:
-        return self.pool.activeThreadCount() > 0
-
     def shutdown(self, timeout_ms: int = 30000) -> None:
         """Drop queued jobs and wait for the running one (a model call cannot be interrupted)."""
         for job in list(self._jobs):

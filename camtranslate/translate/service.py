@@ -157,12 +157,6 @@ class TranslationService:
         pivots = {(s, t) for s in into_en for t in from_en if s != t}
         return sorted(direct | pivots)
 
-    def source_languages(self) -> list[str]:
-        return sorted({s for s, _ in self.language_pairs()})
-
-    def target_languages(self) -> list[str]:
-        return sorted({t for _, t in self.language_pairs()})
-
     @staticmethod
     def no_model_reason(lang: str, target: str) -> str:
         """What the user reads for text in a language nothing translates into the target."""

@@ -10,6 +10,7 @@ import pytest
 pytest.importorskip("torch")
 
 
+@pytest.mark.slow
 def test_distill_run_builds_a_verified_model_with_card(
     toy_corpus: Path, toy_test: Path, tmp_path: Path, capsys
 ) -> None:

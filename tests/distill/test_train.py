@@ -30,6 +30,7 @@ def _cfg(corpus: Path, out: Path, spm: Path, exclude: Path, steps: int) -> Train
     )
 
 
+@pytest.mark.slow
 def test_tiny_student_trains_resumes_and_exports(
     toy_corpus: Path, toy_test: Path, tmp_path: Path
 ) -> None:

@@ -58,7 +58,12 @@ def test_degenerate_frame_sizes(pipeline: Pipeline, shape: tuple[int, int, int])
 
 @pytest.mark.parametrize(
     "bad",
-    [np.zeros((0, 0, 3), np.uint8), np.zeros((10, 10), np.uint8), np.zeros((4, 4, 3), np.float32)],
+    [
+        np.zeros((0, 0, 3), np.uint8),
+        np.zeros((0, 5, 3), np.uint8),
+        np.zeros((10, 10), np.uint8),
+        np.zeros((4, 4, 3), np.float32),
+    ],
 )
 def test_frames_of_the_wrong_kind_are_refused_cleanly(pipeline: Pipeline, bad) -> None:
     with pytest.raises(ImageDecodeError):

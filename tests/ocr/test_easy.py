@@ -52,6 +52,7 @@ def test_weights_are_loaded_without_unsafe_unpickling(tmp_path):
     assert torch.load(bad, weights_only=False)["fn"] is print  # restored afterwards
 
 
+@pytest.mark.slow
 def test_reads_a_crop_of_the_bundled_sign(sign_image):
     crop = sign_image[200:360, 140:310].copy()  # the "TAP & GO" poster, small: CPU is slow
     engine = create_ocr_engine("easy", ("en",))

@@ -372,8 +372,11 @@ def _say(message: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["gui"]:  # the window parses its own options (Qt's and --screenshot ...)
-        argv, gui_args = argv[:1], argv[1:]
+    # The window parses its own options (Qt's, --screenshot ...): everything after `gui` goes
+    # to it, also after top-level options (`camtranslate -v gui VIDEO`).
+    first = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    if first is not None and argv[first] == "gui":
+        argv, gui_args = argv[: first + 1], argv[first + 1 :]
     else:
         gui_args = []
     args = parser.parse_args(argv)

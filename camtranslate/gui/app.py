@@ -56,13 +56,37 @@ def _no_display() -> str | None:
     )
 
 
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="camtranslate gui",
+        add_help=False,  # -h/--help is answered by run_gui before Qt starts
+        description=(
+            "Open the desktop window; the models load in the background. Images, folders "
+            "and a video given here are opened at start. Qt's own options (-platform, "
+            "-style, ...) pass through."
+        ),
+    )
+    parser.add_argument("-h", "--help", action="store_true", help="show this help and exit")
+    parser.add_argument(
+        "--screenshot",
+        metavar="OUT",
+        help="translate the first IMAGE, save a picture of the window to OUT and quit (docs)",
+    )
+    parser.add_argument("--size", default="1400x800", help="window size for --screenshot")
+    parser.add_argument(
+        "paths", nargs="*", metavar="FILE_OR_FOLDER", help="images, folders or one video"
+    )
+    return parser
+
+
+def wants_help(argv: Sequence[str]) -> bool:
+    """`camtranslate gui --help`: answered without creating the window (or needing a display)."""
+    return any(a in ("-h", "--help") for a in argv)
+
+
 def _parse(arguments: Sequence[str]) -> argparse.Namespace:
     """Our options, from what QApplication left over (it removes -platform, -style, ...)."""
-    parser = argparse.ArgumentParser(prog="camtranslate gui", add_help=False)
-    parser.add_argument("--screenshot", metavar="OUT")
-    parser.add_argument("--size", default="1400x800")
-    parser.add_argument("paths", nargs="*")
-    args, unknown = parser.parse_known_args(list(arguments[1:]))
+    args, unknown = _parser().parse_known_intermixed_args(list(arguments[1:]))
     if unknown:
         log.warning("ignoring unknown options: %s", " ".join(unknown))
     return args
@@ -71,6 +95,9 @@ def _parse(arguments: Sequence[str]) -> argparse.Namespace:
 def run_gui(argv: Sequence[str] | None = None) -> int:
     """Open the window at once (models warm up behind a progress bar) and run the event loop."""
     argv = list(sys.argv if argv is None else argv) or ["camtranslate"]
+    if wants_help(argv[1:]):
+        _parser().print_help()
+        return 0
     problem = _no_display()
     if problem:
         print(f"camtranslate: error: {problem}", file=sys.stderr)

@@ -76,6 +76,7 @@ LANGUAGE_NAMES = {
 }
 DISPLAY_HZ = 30
 NO_MODEL_PREFIX = "No model for"
+READY_STATUS = "Ready: drop images, open a file, paste (Ctrl+V) or start a camera"
 
 
 @dataclass
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.frozen = False
         self.showing_original = False
         self._live_source_desc = ""
+        self._sources: list[str] = []  # source languages the models read (Auto-detect aside)
         self._last_frame_key: Any = None
         self._shown_times: deque[float] = deque(maxlen=120)
         self.tick_times: deque[float] = deque(maxlen=4096)
@@ -412,7 +414,10 @@ class MainWindow(QMainWindow):
         return self.engine_combo.currentData() or self._base_config.ocr_engine
 
     def set_languages(self, source: str, target: str) -> None:
-        for combo, code in ((self.source_combo, source), (self.target_combo, target)):
+        if source != AUTO and source not in self._sources:
+            self._sources = sorted([*self._sources, source])
+        # the target first: the source list depends on it (it never offers the target)
+        for combo, code in ((self.target_combo, target), (self.source_combo, source)):
             idx = combo.findData(code)
             if idx < 0:
                 combo.addItem(language_label(code), code)
@@ -420,10 +425,12 @@ class MainWindow(QMainWindow):
             combo.setCurrentIndex(idx)
 
     def _fill_languages(self, pairs: Sequence[tuple[str, str]], source: str, target: str) -> None:
-        sources = sorted({s for s, _ in pairs} | {source} - {AUTO})
+        self._sources = sorted({s for s, _ in pairs} | {source} - {AUTO})
         targets = sorted({t for _, t in pairs} | {target})
+        if source == target:  # e.g. pt→pt from old settings: nothing to translate
+            source = AUTO
         for combo, codes, current in (
-            (self.source_combo, [AUTO, *sources], source),
+            (self.source_combo, self._source_codes(target), source),
             (self.target_combo, targets, target),
         ):
             combo.blockSignals(True)
@@ -432,6 +439,27 @@ class MainWindow(QMainWindow):
                 combo.addItem(language_label(code), code)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
+
+    def _source_codes(self, target: str) -> list[str]:
+        """The source picker: Auto-detect and every source but the target (X→X is no
+        translation; text already in the target passes through under Auto-detect)."""
+        return [AUTO, *(c for c in self._sources if c != target)]
+
+    def _drop_target_from_sources(self) -> None:
+        """The target changed: offer every source but it; a source equal to it becomes
+        Auto-detect."""
+        target, source = self.target_lang(), self.source_lang()
+        codes = self._source_codes(target)
+        have = [self.source_combo.itemData(i) for i in range(self.source_combo.count())]
+        if have == codes:
+            return
+        combo = self.source_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for code in codes:
+            combo.addItem(language_label(code), code)
+        combo.setCurrentIndex(max(0, combo.findData(source if source != target else AUTO)))
+        combo.blockSignals(False)
 
     def _fill_engines(self, current: str) -> None:
         try:
@@ -509,6 +537,7 @@ class MainWindow(QMainWindow):
         self.set_languages(src, m.manifest.target_langs[0])
 
     def _on_languages_changed(self) -> None:
+        self._drop_target_from_sources()
         self.settings.source_lang = self.source_lang()
         self.settings.target_lang = self.target_lang()
         self._sync_model_combo()
@@ -605,7 +634,7 @@ class MainWindow(QMainWindow):
             return
         self.models_ready = True
         self.progress.hide()
-        self.set_status("Ready: drop images, open a file, paste (Ctrl+V) or start a camera")
+        self.set_status(self._current_status())
         if self._model_banner and self.banner.isVisible():
             self.banner.dismiss()
         self._model_banner = False
@@ -622,6 +651,27 @@ class MainWindow(QMainWindow):
     # ============================================================================ messages
     def set_status(self, text: str) -> None:
         self.message_label.setText(text)
+
+    def _current_status(self) -> str:
+        """What the status bar says when nothing new happened: the state on screen now (live
+        source, the still being translated, the picture shown), never a leftover."""
+        if self.session is not None:
+            return f"Live: {self._live_source_desc}" if self._live_source_desc else "Live"
+        running = next((e for e in self.queue if e.state == "running"), None)
+        if running is not None:
+            return f"Translating {running.name}…"
+        entry = self.queue[self.current] if 0 <= self.current < len(self.queue) else None
+        if entry is not None and entry.result is not None:
+            return self._entry_summary(entry)
+        if entry is not None and entry.state == "failed" and entry.error:
+            return entry.error
+        return READY_STATUS
+
+    def _settle_status(self) -> None:
+        """After a still job: a "Translating X…" line must not outlive the work it described."""
+        text = self.message_label.text()
+        if text.startswith("Translating ") and text != self._current_status():
+            self.set_status(self._current_status())
 
     def show_error(self, text: str, retry=None, level: str = "error") -> None:
         """Status bar + banner; never modal: the app keeps running."""
@@ -718,6 +768,7 @@ class MainWindow(QMainWindow):
         self._update_nav()
         self.stillFinished.emit(index)
         self._pump_queue()
+        self._settle_status()
 
     def _on_still_failed(self, index: int, job: tuple[int, str, str], message: str) -> None:
         entry = self.queue[index]
@@ -736,6 +787,7 @@ class MainWindow(QMainWindow):
         self._update_nav()
         self.stillFinished.emit(index)
         self._pump_queue()
+        self._settle_status()
 
     def retry_entry(self, index: int) -> None:
         if 0 <= index < len(self.queue):

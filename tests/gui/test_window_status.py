@@ -1,0 +1,108 @@
+"""What the window says and offers, checked on the real window without loading models: the
+language pickers never offer X→X, and the status bar never shows a leftover ("Translating X…"
+after the queue finished, "Ready: drop images…" over a live video)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from camtranslate.gui.main_window import AUTO, READY_STATUS
+from camtranslate.types import FrameResult
+
+PAIRS = [("en", "pt"), ("pt", "en"), ("es", "en"), ("en", "es")]
+
+
+def _codes(combo) -> list[str]:
+    return [combo.itemData(i) for i in range(combo.count())]
+
+
+def _pick(combo, code: str) -> None:
+    combo.setCurrentIndex(combo.findData(code))
+
+
+def test_the_target_is_never_offered_as_the_source(make_window) -> None:
+    window = make_window(source="en", target="pt", warmup=False)
+    window._fill_languages(PAIRS, "en", "pt")  # what the language-pair scan delivers
+    assert "pt" not in _codes(window.source_combo)
+    assert _codes(window.source_combo)[0] == AUTO and "en" in _codes(window.source_combo)
+
+    _pick(window.target_combo, "en")  # en→en would be no translation: source becomes Auto
+    assert window.source_lang() == AUTO
+    assert "en" not in _codes(window.source_combo)
+    assert {"pt", "es"} <= set(_codes(window.source_combo))
+    assert window.settings.source_lang == AUTO and window.settings.target_lang == "en"
+
+    _pick(window.source_combo, "pt")
+    _pick(window.target_combo, "es")
+    assert window.source_lang() == "pt" and "es" not in _codes(window.source_combo)
+
+    window.set_languages("es", "en")  # e.g. picking a model in the model list
+    assert (window.source_lang(), window.target_lang()) == ("es", "en")
+
+
+def test_a_saved_source_equal_to_the_target_opens_as_auto_detect(make_window) -> None:
+    window = make_window(source="pt", target="pt", warmup=False)
+    assert (window.source_lang(), window.target_lang()) == (AUTO, "pt")
+
+
+class _FakePipeline:
+    """Stands in for the engine: every picture 'translates' to itself with no text."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+        self.config = real.config
+        self.translation = real.translation
+
+    def close(self) -> None:
+        self.real.close()
+
+    def process(self, image: np.ndarray, source=None, target=None) -> FrameResult:
+        return FrameResult(image.copy(), (), source or "auto", target or "pt", {"ocr": 1.0})
+
+
+def test_no_translating_status_after_the_queue_finished(
+    make_window, qtbot, tmp_path: Path, sample_image_path: Path
+) -> None:
+    import shutil
+
+    window = make_window(warmup=False)
+    window.pipeline = _FakePipeline(window.pipeline)
+    paths = []
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        shutil.copy(sample_image_path, tmp_path / name)
+        paths.append(tmp_path / name)
+    window.add_paths(paths)
+    qtbot.waitUntil(lambda: all(e.state == "done" for e in window.queue), timeout=60_000)
+    qtbot.wait(50)
+    status = window.message_label.text()
+    assert "Translating" not in status, status
+    assert status.startswith("a.jpg:"), status  # it speaks of the picture on screen
+
+
+def test_models_ready_during_live_video_does_not_say_drop_images(make_window) -> None:
+    window = make_window(warmup=False)
+
+    class _Live:  # only its presence matters here
+        def stop(self) -> None:
+            pass
+
+    window.session, window._live_source_desc = _Live(), "clip.mp4"
+    try:
+        window._on_warmup_done(window._warm_id)
+        assert window.message_label.text() == "Live: clip.mp4"
+    finally:
+        window.session = None
+    window._on_warmup_done(window._warm_id)
+    assert window.message_label.text() == READY_STATUS
+
+
+def test_models_ready_while_a_still_translates_keeps_saying_so(make_window) -> None:
+    from camtranslate.gui.main_window import QueueEntry
+
+    window = make_window(warmup=False)
+    window.queue.append(QueueEntry(name="slow.jpg", path=Path("slow.jpg")))
+    window.queue[0].state, window.current = "running", 0
+    window._on_warmup_done(window._warm_id)
+    assert window.message_label.text() == "Translating slow.jpg…"

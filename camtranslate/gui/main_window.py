@@ -90,6 +90,8 @@ class QueueEntry:
     result: FrameResult | None = None
     error: str | None = None
     state: str = "queued"  # queued | running | done | failed
+    retryable: bool = True
+    """False once it proved not to be a picture at all: trying again cannot help."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
         self.frozen = False
         self.showing_original = False
         self._live_source_desc = ""
+        self._banner_entry: int | None = None  # the still whose error the banner shows
         self._sources: list[str] = []  # source languages the models read (Auto-detect aside)
         self._last_frame_key: Any = None
         self._shown_times: deque[float] = deque(maxlen=120)
@@ -730,12 +733,18 @@ class MainWindow(QMainWindow):
         source, target = self.source_lang(), self.target_lang()
 
         def work(_progress):
-            image = entry.image
-            if image is None:
-                from camtranslate.imaging import load_image
+            from camtranslate.errors import ImageDecodeError
 
-                image = load_image(entry.path)
-            result = pipeline.process(image, source, target)
+            image = entry.image
+            try:
+                if image is None:
+                    from camtranslate.imaging import load_image
+
+                    image = load_image(entry.path)
+                result = pipeline.process(image, source, target)
+            except ImageDecodeError:
+                entry.retryable = False  # read before the failed signal is delivered
+                raise
             return image, result
 
         self.set_status(f"Translating {entry.name}…")
@@ -780,8 +789,14 @@ class MainWindow(QMainWindow):
             if self._model_banner and self.banner.isVisible():
                 # "no model for this pair" concerns every picture: a bad file must not hide it
                 self.set_status(text)
+            elif index != self.current:
+                # a file translated in the background: the banner speaks of the picture on
+                # screen; the queue label and the status bar tell of this one
+                self.set_status(text)
             else:
-                self.show_error(text, retry=lambda i=index: self.retry_entry(i))
+                retry = (lambda i=index: self.retry_entry(i)) if entry.retryable else None
+                self.show_error(text, retry=retry)
+                self._banner_entry = index
         if index == self.current:
             self.show_entry(index)
         self._update_nav()
@@ -793,6 +808,7 @@ class MainWindow(QMainWindow):
         if 0 <= index < len(self.queue):
             entry = self.queue[index]
             entry.state, entry.error, entry.result = "queued", None, None
+            entry.retryable = True
             if entry.path is not None:
                 entry.image = None
             self.show_entry(index)
@@ -818,6 +834,9 @@ class MainWindow(QMainWindow):
             self.view.reset_zoom()
         self.current = index
         self.mode = "still" if self.session is None else self.mode
+        if moved and self._banner_entry not in (None, index) and not self._model_banner:
+            self.banner.dismiss()  # another file's error must not sit over this picture
+            self._banner_entry = None
         entry = self.queue[index]
         if entry.result is not None:
             img = entry.image if self.showing_original else entry.result.image

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from camtranslate.errors import CamtranslateError
 from camtranslate.gui.main_window import AUTO, READY_STATUS
 from camtranslate.types import FrameResult
 
@@ -59,6 +60,8 @@ class _FakePipeline:
         self.real.close()
 
     def process(self, image: np.ndarray, source=None, target=None) -> FrameResult:
+        if image.shape[:2] == (3, 3):
+            raise CamtranslateError("the engine stopped (a passing problem)")
         return FrameResult(image.copy(), (), source or "auto", target or "pt", {"ocr": 1.0})
 
 
@@ -106,3 +109,66 @@ def test_models_ready_while_a_still_translates_keeps_saying_so(make_window) -> N
     window.queue[0].state, window.current = "running", 0
     window._on_warmup_done(window._warm_id)
     assert window.message_label.text() == "Translating slow.jpg…"
+
+
+def _fake_window(make_window):
+    window = make_window(warmup=False)
+    window.pipeline = _FakePipeline(window.pipeline)
+    return window
+
+
+def _files(tmp_path: Path, sample_image_path: Path, names: list[str]) -> list[Path]:
+    import shutil
+
+    out = []
+    for name in names:
+        if name.startswith("bad"):
+            (tmp_path / name).write_text("not a picture", encoding="utf-8")
+        else:
+            shutil.copy(sample_image_path, tmp_path / name)
+        out.append(tmp_path / name)
+    return out
+
+
+def _settled(window) -> bool:
+    return all(e.state in ("done", "failed") for e in window.queue)
+
+
+def test_no_retry_for_a_file_that_is_not_a_picture(
+    make_window, qtbot, tmp_path: Path, sample_image_path: Path
+) -> None:
+    window = _fake_window(make_window)
+    window.add_paths(_files(tmp_path, sample_image_path, ["bad.jpg"]))
+    qtbot.waitUntil(lambda: _settled(window), timeout=60_000)
+    assert window.queue[0].state == "failed"
+    assert window.banner.isVisible() and "bad.jpg" in window.banner.text()
+    assert not window.banner.retry_button.isVisible()
+
+
+def test_retry_is_offered_for_a_passing_engine_error(make_window, qtbot) -> None:
+    window = _fake_window(make_window)
+    window.add_image(np.zeros((3, 3, 3), np.uint8), name="tiny")
+    qtbot.waitUntil(lambda: _settled(window), timeout=60_000)
+    assert window.banner.isVisible() and window.banner.retry_button.isVisible()
+
+
+def test_a_background_failure_puts_no_banner_over_a_good_photo(
+    make_window, qtbot, tmp_path: Path, sample_image_path: Path
+) -> None:
+    window = _fake_window(make_window)
+    window.add_paths(_files(tmp_path, sample_image_path, ["a.jpg", "bad.jpg"]))
+    qtbot.waitUntil(lambda: _settled(window), timeout=60_000)
+    assert window.current == 0 and window.queue[1].state == "failed"
+    assert not window.banner.isVisible()
+    assert "bad.jpg" in window.message_label.text()
+
+
+def test_the_banner_of_a_failed_file_goes_when_another_picture_is_shown(
+    make_window, qtbot, tmp_path: Path, sample_image_path: Path
+) -> None:
+    window = _fake_window(make_window)
+    window.add_paths(_files(tmp_path, sample_image_path, ["bad.jpg", "b.jpg"]))
+    qtbot.waitUntil(lambda: _settled(window), timeout=60_000)
+    assert window.banner.isVisible()
+    window.show_entry(1)
+    assert not window.banner.isVisible()

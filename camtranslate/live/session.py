@@ -178,15 +178,22 @@ class LivePipeline(Protocol):
 
 
 class _Rate:
-    """Events per second over a sliding window."""
+    """Events per second over a sliding window.
+
+    Events sparser than the window (an OCR pass every few seconds on a slow machine) use the
+    last interval instead, decaying while no new event comes: the rate shown between two passes
+    is the real one, not 0.00/s flickering with a number.
+    """
 
     def __init__(self, window_s: float = 2.0) -> None:
         self.window_s = window_s
         self._times: deque[float] = deque()
+        self._last_two: deque[float] = deque(maxlen=2)
         self.count = 0
 
     def tick(self, now: float) -> None:
         self._times.append(now)
+        self._last_two.append(now)
         self.count += 1
         self._trim(now)
 
@@ -196,10 +203,12 @@ class _Rate:
 
     def rate(self, now: float) -> float:
         self._trim(now)
-        if len(self._times) < 2:
+        times = self._times if len(self._times) >= 2 else self._last_two
+        if len(times) < 2:
             return 0.0
-        span = max(now - self._times[0], self._times[-1] - self._times[0])
-        return (len(self._times) - 1) / span if span > 0 else 0.0
+        interval = (times[-1] - times[0]) / (len(times) - 1)
+        span = max(interval, now - times[-1])  # no event for longer than usual: slowing down
+        return 1.0 / span if span > 0 else 0.0
 
 
 def _ema(old: float, new: float, k: float = 0.3) -> float:

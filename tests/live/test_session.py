@@ -59,6 +59,15 @@ def overlay_view(session: LiveSession, rec: Recorder | None = None):
     return None
 
 
+def read_view(session: LiveSession, rec: Recorder):
+    """The latest view once it shows translated regions (changed or copied through)."""
+    overlay_view(session, rec)  # raises on a fatal model error
+    view = session.latest_view()
+    if view is not None and any(r.translation for r in view.regions):
+        return view
+    return None
+
+
 def _live_threads() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if t.name.startswith("live-")}
 
@@ -147,7 +156,10 @@ def test_steady_scene_is_read_a_few_times_then_skipped(pipeline, make_video):
     session = LiveSession(pipeline, VideoFileSource(path), "en", "pt", on_event=rec)
     session.start()
     try:
-        assert wait_for(lambda: overlay_view(session, rec), timeout=120)
+        # a reading on screen: with sensor noise the OCR may misread the sign ("FASTERTHAN
+        # IFT-WRAP") and a faithful model copies such garbage through unchanged, so wait for
+        # regions, not for a changed text
+        assert wait_for(lambda: read_view(session, rec), timeout=120)
         # one pass for the change, then settle_passes more to vote on, then nothing
         settled = 1 + session.settle_passes
         assert wait_for(lambda: session.stats().ocr_passes >= settled, timeout=120)

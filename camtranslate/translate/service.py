@@ -68,8 +68,10 @@ def normalize_lang(code: str) -> str:
     return code.strip().replace("_", "-").split("-", 1)[0].lower()
 
 
-def has_letters(text: str) -> bool:
-    return any(c.isalpha() for c in text)
+def worth_translating(text: str) -> bool:
+    """At least two letters: "0B1", "P" or "24h" carry no language to translate from (and a
+    code must not inherit the frame's language and be reported as "no model for it→pt")."""
+    return sum(c.isalpha() for c in text) >= 2
 
 
 class TranslationService:
@@ -239,7 +241,7 @@ class TranslationService:
         auto = normalize_lang(source) == AUTO
         if auto:
             reachable = [s for s, t in self.language_pairs() if t == target]
-            if not reachable and any(has_letters(t) for t in texts):
+            if not reachable and any(worth_translating(t) for t in texts):
                 raise self._not_found(AUTO, target)  # else every text would pass silently
             langs = self.detector.detect_frame(
                 texts, prefer=reachable, boost=PREFER_BOOST, keep=[target]
@@ -253,8 +255,9 @@ class TranslationService:
         outcomes: list[TranslationOutcome | None] = [None] * len(texts)
         groups: dict[str, list[int]] = {}
         for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
-            if not has_letters(text) or lang in (target, UNKNOWN):
-                outcomes[i] = TranslationOutcome(text, text, lang if has_letters(text) else UNKNOWN)
+            if not worth_translating(text) or lang in (target, UNKNOWN):
+                known = lang if worth_translating(text) else UNKNOWN
+                outcomes[i] = TranslationOutcome(text, text, known)
             elif auto and self.route(lang, target) is None:
                 log.debug("no route %s→%s for %r: left as is", lang, target, text)
                 reason = self.no_model_reason(lang, target)

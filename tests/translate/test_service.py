@@ -157,6 +157,15 @@ def test_auto_reports_languages_without_a_model(service: TranslationService) -> 
     assert service.stats()["model_calls"] == before + 1  # only the English text
 
 
+def test_codes_beside_foreign_text_are_not_reported_as_that_language(service) -> None:
+    """"0B1" or "P" has no language: it must not inherit the frame's French and be reported as
+    "fr: no model for fr→pt", it simply stays as it is."""
+    out = service.translate(["Sortie de secours, gardez la porte fermée", "0B1", "P"], "auto", "pt")
+    assert out[0].untranslated and out[0].source_lang == "fr"
+    for o in out[1:]:
+        assert o.translation == o.text and not o.route and not o.untranslated and not o.reason
+
+
 def test_all_caps_sign_words_route_to_english(service: TranslationService) -> None:
     out = service.translate(["HOTELS"], "auto", "pt") + service.translate(["FOOD"], "auto", "pt")
     assert [o.source_lang for o in out] == ["en", "en"]

@@ -114,17 +114,22 @@ APP="$DIST/camtranslate"
 # is read before it is tested (a `readelf | grep -q` pipe under pipefail fails at random with
 # SIGPIPE and left files unstripped: two builds of one tree differed by 10 MiB), and the pass is
 # checked: a build with debug info or a symbol table left anywhere stops here.
+# Libraries vendored by auditwheel (`<pkg>.libs/`, rewritten by patchelf) keep their symbol
+# table: `strip --strip-unneeded` re-lays out their segments and numpy's OpenBLAS then fails to
+# load ("ELF load command address/offset not page-aligned"); only debug info goes from those.
 sections_of() { readelf -SW "$1" 2>/dev/null || true; }
+vendored() { [[ $1 == *.libs/* ]]; }
 strippable() {
   local sections
   sections="$(sections_of "$1")"
-  [[ $sections == *" .debug_info "* || $sections == *" .symtab "* ]]
+  [[ $sections == *" .debug_info "* ]] && return 0
+  ! vendored "$1" && [[ $sections == *" .symtab "* ]]
 }
 before=$(du -sm "$APP" | cut -f1)
 stripped=0
 while IFS= read -r -d '' so; do
   if strippable "$so"; then
-    strip --strip-unneeded "$so"
+    if vendored "$so"; then strip --strip-debug "$so"; else strip --strip-unneeded "$so"; fi
     stripped=$((stripped + 1))
   fi
 done < <(find "$APP" -type f \( -name '*.so' -o -name '*.so.*' \) -print0)

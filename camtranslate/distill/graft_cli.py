@@ -41,7 +41,6 @@ def _command(argv: list[str]) -> str:
 
 def cmd_graft(args: argparse.Namespace) -> int:
     from camtranslate.distill.graft import Grafter, GraftOptions
-    from camtranslate.distill.graft_export import export_ct2
 
     src, tgt = args.pair
     corpus = args.corpus or SHARED_CORPUS / f"{src}-{tgt}.tsv.gz"
@@ -78,15 +77,9 @@ def cmd_graft(args: argparse.Namespace) -> int:
         grafter.run()
     model_dir = args.out / "model"
     model_id = args.id or f"camtranslate-{src}-{tgt}"
-    export_ct2(
-        grafter.student_weights(),
-        grafter.teacher.marian.config,
-        grafter.teacher.files.source_vocab,
-        grafter.teacher.files.target_vocab,
+    grafter.export(
         model_dir,
         model_id=model_id,
-        source_lang=src,
-        target_lang=tgt,
         quantization=args.quantization,
         provenance=(
             f"Grafted from the Bergamot teacher in {opts.teacher_dir.name}: teacher embeddings, "

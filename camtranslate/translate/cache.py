@@ -188,10 +188,11 @@ class PhraseCache:
         fresh one; names carry the pid and a counter, and a link never replaces an existing
         name, so neither process's copy is ever overwritten.
         """
-        if identity is not None and _identity(path) != identity:
-            return self._open(path, retry=False)  # someone else already set it aside
         try:
-            aside = _move_aside(path)
+            with _exclusive(path):  # check and move as one step: no two processes move it
+                if identity is not None and _identity(path) != identity:
+                    return self._open(path, retry=False)  # someone else already set it aside
+                aside = _move_aside(path)
         except OSError as move_exc:
             self._warn(
                 f"phrase cache: {path} is damaged and cannot be moved ({move_exc}); memory only"
@@ -380,6 +381,23 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path):
+    """Hold an advisory lock on `<name>.lock` beside `path` (POSIX; a no-op where there is
+    none), so that the damage check and the move are one step across processes."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the pid in the set-aside name still keeps copies apart
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _move_aside(path: Path) -> Path:

@@ -19,10 +19,11 @@ from camtranslate.config import PipelineConfig
 from camtranslate.types import FrameResult, TextRegion, TranslatedRegion
 
 if TYPE_CHECKING:
+    from camtranslate.models.registry import ModelRegistry
     from camtranslate.ocr.base import OcrEngine
     from camtranslate.overlay import OverlayRenderer
     from camtranslate.translate.cache import PhraseCache
-    from camtranslate.translate.service import TranslationService
+    from camtranslate.translate.service import TranslationOutcome, TranslationService
 
 Progress = Callable[[str, float], None]
 """Called with (what is happening, fraction done in 0..1)."""
@@ -35,6 +36,7 @@ class Pipeline:
         self.config = config or PipelineConfig()
         self._ocr: OcrEngine | None = None
         self._service: TranslationService | None = None
+        self._registry: ModelRegistry | None = None
         self._renderer: OverlayRenderer | None = None
         self._cache: PhraseCache | None = None
         self._build_lock = threading.RLock()
@@ -47,7 +49,7 @@ class Pipeline:
             if self._ocr is None:
                 from camtranslate.ocr import create_ocr_engine
 
-                languages = self._ocr_languages()
+                languages = ocr_languages(self.config)
                 self._ocr = create_ocr_engine(
                     self.config.ocr_engine,
                     languages,
@@ -58,16 +60,24 @@ class Pipeline:
             return self._ocr
 
     @property
+    def registry(self) -> ModelRegistry:
+        """The installed models: the config's extra folders, then the user's, then the
+        embedded ones (the one folder list, built by ModelRegistry)."""
+        with self._build_lock:
+            if self._registry is None:
+                from camtranslate.models.registry import ModelRegistry
+
+                self._registry = ModelRegistry(extra=self.config.models_dirs)
+            return self._registry
+
+    @property
     def translation(self) -> TranslationService:
         with self._build_lock:
             if self._service is None:
-                from camtranslate.models.registry import ModelRegistry
-                from camtranslate.paths import embedded_models_dir, user_models_dir
                 from camtranslate.translate.service import TranslationService
 
-                dirs = [*self.config.models_dirs, user_models_dir(), embedded_models_dir()]
                 self._service = TranslationService(
-                    ModelRegistry(dirs),
+                    self.registry,
                     self.cache,
                     device=self.config.device,
                     compute_type=self.config.compute_type,
@@ -94,8 +104,29 @@ class Pipeline:
                 self._renderer = OverlayRenderer(erase=self.config.erase)
             return self._renderer
 
-    def _ocr_languages(self) -> tuple[str, ...]:
-        return (self.config.source_lang,)  # "auto": every script the engine reads
+    # -- the rules the window and the live view ask about -----------------------------------
+    def needs_rebuild(self, config: PipelineConfig) -> bool:
+        """Whether serving ``config`` takes a new Pipeline. Languages alone do not (they are
+        passed per call), unless the OCR engine must read another language set."""
+        if ocr_languages(config) != ocr_languages(self.config):
+            return True
+        keep = {"source_lang": self.config.source_lang, "target_lang": self.config.target_lang}
+        return config.with_(**keep) != self.config
+
+    def language_pairs(self) -> list[tuple[str, str]]:
+        """Every (source, target) the installed models reach, pivots through English included
+        (a folder scan: no model is loaded)."""
+        return self.translation.language_pairs()
+
+    def warmup_pair(self, source: str, target: str) -> bool:
+        """Load the models of source→target and run them once, so the first frame does not pay
+        for it. "auto" loads the language detector and every model into the target. Returns
+        False when there is nothing to load (source == target). Raises ModelNotFoundError when
+        no model reaches the pair, so a missing model is told before the first frame."""
+        if source == target:
+            return False
+        self.translation.warmup(source, target)
+        return True
 
     # -- lifecycle -------------------------------------------------------------------------
     def warmup(self, progress: Progress | None = None) -> None:
@@ -109,14 +140,13 @@ class Pipeline:
         engine = self.ocr
         engine.warmup()
         report("Loading translation model", 0.45)
-        source = self.config.source_lang if self.config.source_lang != "auto" else "en"
-        if source != self.config.target_lang:
-            self.translation.warmup(source, self.config.target_lang)
+        self.warmup_pair(self.config.source_lang, self.config.target_lang)
         report("Preparing fonts", 0.85)
         blank = np.full((64, 256, 3), 255, np.uint8)
         from camtranslate.overlay import OverlayItem
 
-        self.renderer.render(blank, [OverlayItem(((4, 4), (250, 4), (250, 60), (4, 60)), "Olá")])
+        item = OverlayItem(((4, 4), (250, 4), (250, 60), (4, 60)), "Olá", language="pt")
+        self.renderer.render(blank, [item])
         report("Ready", 1.0)
 
     def close(self) -> None:
@@ -136,6 +166,19 @@ class Pipeline:
             regions = group_lines(regions)
         return regions
 
+    def translate_texts(
+        self, texts: Sequence[str], source: str | None = None, target: str | None = None
+    ) -> list[TranslationOutcome]:
+        """Translate texts in one batch behind the phrase cache (its LRU, then SQLite): one
+        outcome per text, in order, with its detected language, cache hit and, when it was
+        left as it is, why. The live view calls this with the texts it has no translation of."""
+        if not texts:
+            return []
+        src = source or self.config.source_lang
+        tgt = target or self.config.target_lang
+        with self._infer_lock:
+            return self.translation.translate(list(texts), src, tgt)
+
     def translate_regions(
         self,
         regions: Sequence[TextRegion],
@@ -143,12 +186,7 @@ class Pipeline:
         target: str | None = None,
     ) -> list[TranslatedRegion]:
         """Translate all regions of a frame in one batch (cache first)."""
-        if not regions:
-            return []
-        src = source or self.config.source_lang
-        tgt = target or self.config.target_lang
-        with self._infer_lock:
-            outcomes = self.translation.translate([r.text for r in regions], src, tgt)
+        outcomes = self.translate_texts([r.text for r in regions], source, target)
         return [
             TranslatedRegion(
                 region=r,
@@ -165,16 +203,13 @@ class Pipeline:
         image: np.ndarray,
         translated: Sequence[TranslatedRegion],
         target: str | None = None,
+        highlight: int | None = None,
     ) -> np.ndarray:
-        """Erase each translated region and draw its translation (target picks CJK fonts)."""
-        from camtranslate.overlay import OverlayItem
+        """Erase each translated region and draw its translation (target picks CJK fonts);
+        ``highlight``: the index of a region to outline. What is drawn: overlay.items_for."""
+        from camtranslate.overlay import items_for
 
-        language = target or self.config.target_lang
-        items = [
-            OverlayItem(t.region.polygon, t.translation, language=language)
-            for t in translated
-            if t.translation and t.translation != t.region.text
-        ]
+        items = items_for(translated, target or self.config.target_lang, highlight)
         return self.renderer.render(image, items)
 
     def process(
@@ -200,6 +235,12 @@ class Pipeline:
             target_lang=target or self.config.target_lang,
             timings_ms=timings,
         )
+
+
+def ocr_languages(config: PipelineConfig) -> tuple[str, ...]:
+    """What the OCR engine is built to read for a config: the source language, or "auto"
+    (every script the engine reads). A change here rebuilds the engine (needs_rebuild)."""
+    return (config.source_lang,)
 
 
 def _check_frame(image: np.ndarray) -> None:

@@ -387,7 +387,6 @@ class MainWindow(QMainWindow):
             self.resize(1380, 860)
         self._fill_engines(s.ocr_engine)
         self._fill_languages([], s.source_lang, s.target_lang)
-        self._fill_models()
         idx = self.resolution_combo.findText(s.camera_resolution)
         if idx >= 0:
             self.resolution_combo.setCurrentIndex(idx)
@@ -483,12 +482,10 @@ class MainWindow(QMainWindow):
         self.engine_combo.blockSignals(False)
 
     def _installed_models(self) -> list[Any]:
+        if self.pipeline is None:
+            return []
         try:
-            from camtranslate.models.registry import ModelRegistry
-            from camtranslate.paths import embedded_models_dir, user_models_dir
-
-            dirs = [*self._base_config.models_dirs, user_models_dir(), embedded_models_dir()]
-            return ModelRegistry(dirs).list()
+            return self.pipeline.registry.list()
         except Exception as exc:
             log.warning("cannot list models: %s", exc)
             return []
@@ -546,8 +543,7 @@ class MainWindow(QMainWindow):
         self._sync_model_combo()
         if self.pipeline is None:
             return
-        wanted = self._config()
-        if _ocr_languages(wanted) != _ocr_languages(self.pipeline.config):
+        if self.pipeline.needs_rebuild(self._config()):
             self._rebuild_pipeline()
             return
         self._warm_translation()
@@ -557,7 +553,7 @@ class MainWindow(QMainWindow):
 
     def _on_engine_changed(self) -> None:
         self.settings.ocr_engine = self.ocr_engine()
-        if self.pipeline is not None and self.pipeline.config.ocr_engine != self.ocr_engine():
+        if self.pipeline is not None and self.pipeline.needs_rebuild(self._config()):
             self._rebuild_pipeline()
 
     def _config(self) -> PipelineConfig:
@@ -578,6 +574,8 @@ class MainWindow(QMainWindow):
         self._pipeline_generation += 1
         self.pipeline = Pipeline(self._config())
         self.models_ready = False
+        if old is None or old.config.models_dirs != self.pipeline.config.models_dirs:
+            self._fill_models()
         if old is not None:
             self.worker.submit(lambda _p: old.close(), lambda _r: None, lambda _m: None)
         if start_warmup:
@@ -597,7 +595,7 @@ class MainWindow(QMainWindow):
         self.set_status("Loading models…")
         # the language lists first (a folder scan): they must fill even if warm-up then fails
         self.worker.submit(
-            lambda _p: pipeline.translation.language_pairs(),
+            lambda _p: pipeline.language_pairs(),
             lambda pairs: self._fill_languages(list(pairs), self.source_lang(), self.target_lang()),
             lambda msg: log.warning("cannot list language pairs: %s", msg),
         )
@@ -614,13 +612,12 @@ class MainWindow(QMainWindow):
         wid = self._warm_id
         pipeline = self.pipeline
         src, tgt = self.source_lang(), self.target_lang()
-        src = "en" if src == AUTO else src  # what Pipeline.warmup assumes for "auto" too
         self.models_ready = False
-        self.set_status(f"Loading the {src}→{tgt} model…")
+        what = f"models into {tgt}" if src == AUTO else f"the {src}→{tgt} model"
+        self.set_status(f"Loading {what}…")
 
         def work(_progress) -> None:
-            if src != tgt:
-                pipeline.translation.warmup(src, tgt)
+            pipeline.warmup_pair(src, tgt)
 
         self.worker.submit(
             work, lambda _r: self._on_warmup_done(wid), lambda m: self._on_warmup_failed(wid, m)
@@ -1286,11 +1283,6 @@ class MainWindow(QMainWindow):
         if self.pipeline is not None:
             self.pipeline.close()
         super().closeEvent(event)
-
-
-def _ocr_languages(config: PipelineConfig) -> tuple[str, ...]:
-    """Which OCR recogniser a config needs (mirrors Pipeline: "auto" reads Latin script)."""
-    return ("en",) if config.source_lang == AUTO else (config.source_lang,)
 
 
 def app_icon() -> QIcon:

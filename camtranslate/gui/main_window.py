@@ -15,19 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
     QIcon,
     QImage,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -37,13 +34,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStyle,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 import camtranslate
 from camtranslate.config import AUTO, PipelineConfig
+from camtranslate.gui.actions import build_menus, build_toolbars, create_actions, fit_toolbars
 from camtranslate.gui.qtimage import qimage_to_bgr
 from camtranslate.gui.settings import Settings
 from camtranslate.gui.widgets import Banner, LiveView, RegionList
@@ -55,7 +52,6 @@ from camtranslate.types import FrameResult
 log = logging.getLogger(__name__)
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv")
-RESOLUTIONS = ("640x480", "1280x720", "1920x1080")
 LANGUAGE_NAMES = {
     "auto": "Auto-detect",
     "ar": "Arabic",
@@ -218,154 +214,13 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.progress)
 
     def _build_actions(self) -> None:
-        style = self.style()
-
-        def action(
-            text: str,
-            slot,
-            shortcut: QKeySequence | str | Sequence[Any] | None = None,
-            icon: QStyle.StandardPixmap | None = None,
-            checkable: bool = False,
-            tip: str | None = None,
-        ) -> QAction:
-            a = QAction(text, self)
-            if icon is not None:
-                a.setIcon(style.standardIcon(icon))
-            if shortcut is not None:
-                if isinstance(shortcut, (list, tuple)):
-                    a.setShortcuts([QKeySequence(s) for s in shortcut])
-                else:
-                    a.setShortcut(QKeySequence(shortcut))
-                a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            a.setCheckable(checkable)
-            keys = ", ".join(s.toString() for s in a.shortcuts())
-            a.setToolTip(f"{tip or text.replace('…', '')}" + (f" ({keys})" if keys else ""))
-            a.triggered.connect(slot)
-            self.addAction(a)
-            return a
-
-        sp = QStyle.StandardPixmap
-        self.open_images_action = action(
-            "Open images…",
-            self.open_images_dialog,
-            QKeySequence.StandardKey.Open,
-            sp.SP_DirOpenIcon,
-        )
-        self.open_video_action = action(
-            "Open video…", self.open_video_dialog, "Ctrl+Shift+O", sp.SP_FileDialogContentsView
-        )
-        self.camera_action = action(
-            "Camera", self.toggle_camera, "Ctrl+K", sp.SP_MediaPlay, tip="Start/stop the camera"
-        )
-        self.refresh_cameras_action = action(
-            "Find cameras", lambda: self.refresh_cameras(), "F5", sp.SP_BrowserReload
-        )
-        self.paste_action = action("Paste image", self.paste_image, QKeySequence.StandardKey.Paste)
-        self.save_action = action(
-            "Save translated image…",
-            self.save_dialog,
-            QKeySequence.StandardKey.Save,
-            sp.SP_DialogSaveButton,
-        )
-        self.freeze_action = action(
-            "Freeze", self.set_frozen, "Space", sp.SP_MediaPause, checkable=True
-        )
-        self.original_action = action(
-            "Original",
-            self.set_show_original,
-            ("Tab", "O"),
-            sp.SP_DesktopIcon,
-            checkable=True,
-            tip="Show the original picture",
-        )
-        self.prev_action = action(
-            "Previous image", lambda: self.show_entry(self.current - 1), ("PgUp", "Alt+Left")
-        )
-        self.next_action = action(
-            "Next image", lambda: self.show_entry(self.current + 1), ("PgDown", "Alt+Right")
-        )
-        self.zoom_in_action = action(
-            "Zoom in", lambda: self.view.set_zoom(self.view.zoom() * 1.25), ("Ctrl++", "Ctrl+=")
-        )
-        self.zoom_out_action = action(
-            "Zoom out", lambda: self.view.set_zoom(self.view.zoom() / 1.25), "Ctrl+-"
-        )
-        self.zoom_fit_action = action("Fit to window", self.view.reset_zoom, "Ctrl+0")
-        self.zoom_selection_action = action(
-            "Zoom to selected text", lambda: self.zoom_to_selection(), "Z"
-        )
-        self.stop_action = action("Stop live", self.stop_live, "Esc", sp.SP_MediaStop)
-        self.model_info_action = action(
-            "Model info…", self.show_model_info, "Ctrl+I", sp.SP_MessageBoxInformation
-        )
-        self.about_action = action("About camtranslate", self.show_about, "F1")
-        self.quit_action = action("Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        tb = QToolBar("Main", self)
-        tb.setObjectName("main-toolbar")
-        tb.setIconSize(QSize(18, 18))
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        tb.setMovable(False)
-        self.addToolBar(tb)
-        tb.addAction(self.open_images_action)
-        tb.addAction(self.open_video_action)
-        tb.addSeparator()
-        self.camera_combo = QComboBox(tb)
-        self.camera_combo.setToolTip("Camera")
-        self.camera_combo.setMinimumContentsLength(10)
-        self.resolution_combo = QComboBox(tb)
-        self.resolution_combo.addItems(RESOLUTIONS)
-        self.resolution_combo.setToolTip("Camera resolution")
-        tb.addWidget(self.camera_combo)
-        tb.addWidget(self.resolution_combo)
-        tb.addAction(self.camera_action)
-        tb.addSeparator()
-        self.source_combo = QComboBox(tb)
-        self.source_combo.setToolTip("Language of the text in the picture")
-        arrow = QLabel(" → ", tb)
-        self.target_combo = QComboBox(tb)
-        self.target_combo.setToolTip("Translate into")
-        tb.addWidget(self.source_combo)
-        tb.addWidget(arrow)
-        tb.addWidget(self.target_combo)
-        tb.addSeparator()
-        self.engine_combo = QComboBox(tb)
-        self.engine_combo.setToolTip("OCR engine")
-        self.model_combo = QComboBox(tb)
-        self.model_combo.setToolTip("Translation model (picks its language pair)")
-        self.model_combo.setMinimumContentsLength(12)
-        tb.addWidget(self.engine_combo)
-        tb.addWidget(self.model_combo)
-        tb.addSeparator()
-        tb.addAction(self.freeze_action)
-        tb.addAction(self.original_action)
-        tb.addAction(self.save_action)
-
-        menu = self.menuBar()
-        m_file = menu.addMenu("&File")
-        for a in (self.open_images_action, self.open_video_action, self.paste_action):
-            m_file.addAction(a)
-        m_file.addSeparator()
-        m_file.addAction(self.save_action)
-        m_file.addSeparator()
-        m_file.addAction(self.quit_action)
-        m_view = menu.addMenu("&View")
-        for a in (self.freeze_action, self.original_action, self.prev_action, self.next_action):
-            m_view.addAction(a)
-        m_view.addSeparator()
-        for a in (
-            self.zoom_in_action,
-            self.zoom_out_action,
-            self.zoom_fit_action,
-            self.zoom_selection_action,
-        ):
-            m_view.addAction(a)
-        m_live = menu.addMenu("&Live")
-        for a in (self.camera_action, self.refresh_cameras_action, self.stop_action):
-            m_live.addAction(a)
-        m_help = menu.addMenu("&Help")
-        m_help.addAction(self.model_info_action)
-        m_help.addAction(self.about_action)
+        self.acts = create_actions(self)
+        self.pickers = build_toolbars(self, self.acts)
+        build_menus(self, self.acts)
+        p = self.pickers
+        self.source_combo, self.target_combo = p.source, p.target
+        self.engine_combo, self.model_combo = p.engine, p.model
+        self.camera_combo, self.resolution_combo = p.camera, p.resolution
 
         self.source_combo.currentIndexChanged.connect(self._on_languages_changed)
         self.target_combo.currentIndexChanged.connect(self._on_languages_changed)
@@ -1052,7 +907,7 @@ class MainWindow(QMainWindow):
         self.region_list.set_rows([])
         self.view.set_frame(None)  # not the still that was on screen under the video's name
         self.view.set_placeholder(f"Opening {self._live_source_desc}…")
-        self.camera_action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
+        self.acts.camera.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
         self.set_status(f"Live: {self._live_source_desc}")
         self._update_nav()
 
@@ -1063,9 +918,7 @@ class MainWindow(QMainWindow):
         if self.mode == "live":
             self.mode = "still" if self.queue else "idle"
             self._live_args = None
-            self.camera_action.setIcon(
-                self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
-            )
+            self.acts.camera.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
             if not quiet:
                 self.set_status("Live view stopped")
             if self.queue:
@@ -1185,7 +1038,7 @@ class MainWindow(QMainWindow):
     # ============================================================================ toggles
     def set_frozen(self, frozen: bool) -> None:
         self.frozen = bool(frozen)
-        self.freeze_action.setChecked(self.frozen)
+        self.acts.freeze.setChecked(self.frozen)
         if self.session is not None:
             self.session.freeze(self.frozen)
         if self.mode == "live":
@@ -1195,7 +1048,7 @@ class MainWindow(QMainWindow):
 
     def set_show_original(self, original: bool) -> None:
         self.showing_original = bool(original)
-        self.original_action.setChecked(self.showing_original)
+        self.acts.original.setChecked(self.showing_original)
         if self.session is not None:
             self.session.show_original(self.showing_original)
         elif self.mode == "still":
@@ -1273,6 +1126,10 @@ class MainWindow(QMainWindow):
             "Ctrl+V paste, Space freeze, Tab/O original, Ctrl+S save, Ctrl+C copy "
             "translation, PgUp/PgDn previous/next image.</p>" + _licence_links(),
         )
+
+    def resizeEvent(self, event) -> None:
+        fit_toolbars(self.pickers, self.width())
+        super().resizeEvent(event)
 
     # ============================================================================ closing
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -78,9 +78,9 @@ def test_dropped_folder_translates_queue_and_reports_bad_file(
     assert np.abs(shown.astype(int) - sample_image.astype(int)).mean() > 0.05  # text redrawn
 
     # original / translation toggle
-    window.original_action.trigger()
+    window.acts.original.trigger()
     assert np.array_equal(_pixels(window), sample_image)
-    window.original_action.trigger()
+    window.acts.original.trigger()
     assert not np.array_equal(_pixels(window), sample_image)
 
     # select a row: highlight; copy its translation
@@ -91,10 +91,10 @@ def test_dropped_folder_translates_queue_and_reports_bad_file(
     assert window.region_list.copy_selected("text") == rows[0].text
 
     # navigate the queue
-    window.prev_action.trigger()
+    window.acts.prev.trigger()
     assert window.current == 0
     assert "a-broken.jpg" in window.message_label.text()
-    window.next_action.trigger()
+    window.acts.next.trigger()
     assert window.current == 1
     # the status bar speaks of the picture on screen
     assert window.message_label.text().startswith("b-sign.jpg:")
@@ -139,9 +139,9 @@ def test_video_source_shows_frames_and_overlays(
     qtbot.waitUntil(lambda: window.display_frames > before + 10, timeout=30_000)
     assert "fps" in window.stats_label.text()
 
-    window.freeze_action.trigger()
+    window.acts.freeze.trigger()
     assert window.frozen
-    window.freeze_action.trigger()
+    window.acts.freeze.trigger()
     window.stop_live()
     assert window.session is None
     assert window.mode in ("idle", "still")

@@ -67,6 +67,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from camtranslate.errors import CamtranslateError, SourceError
+from camtranslate.live.incremental import IncrementalReader, PassReport, supports_incremental
 from camtranslate.live.sources import Frame, FrameSource
 from camtranslate.live.stabilizer import Observation, Stabilizer
 from camtranslate.live.throttle import ChangeDetector, LatestFrameSlot
@@ -251,6 +252,9 @@ class LiveSession:
     the others; below that the shape is only moved."""
     min_in_view = 0.3
     """A region whose box is less than this much inside the frame has left the view."""
+    full_detect_interval_s = 3.0
+    """Incremental OCR runs a detection over the whole frame at least this often while the
+    scene changes (and at once when tracking is lost): see live/incremental.py."""
 
     def __init__(
         self,
@@ -262,8 +266,15 @@ class LiveSession:
         overlay: Any | None = None,
         stabilizer: Stabilizer | None = None,
         change_detector: ChangeDetector | None = None,
+        incremental: bool = True,
     ) -> None:
         self.pipeline = pipeline
+        self.incremental = incremental
+        """Read only what changed between passes (when the OCR engine allows it); False: every
+        pass reads the whole frame (the pipeline's ``recognize``)."""
+        self._reader: IncrementalReader | None = None
+        self._lost_at_pass = -1
+        self._pass_log: deque[tuple[float, PassReport | None]] = deque(maxlen=4096)
         self.source = source
         self._src_lang = source_lang
         self._tgt_lang = target_lang
@@ -318,6 +329,7 @@ class LiveSession:
         self._stop.clear()
         self._state = "starting"
         self._slot = LatestFrameSlot()
+        self._reader = None  # the next pass reads the whole frame
         self._threads = [
             threading.Thread(target=self._capture_loop, name="live-capture", daemon=True),
             threading.Thread(target=self._worker_loop, name="live-ocr", daemon=True),
@@ -644,8 +656,10 @@ class LiveSession:
 
     def _ocr_pass(self, frame: Frame) -> None:
         t0 = time.perf_counter()
-        regions = self.pipeline.recognize(frame.image)
+        regions, report = self._recognize(frame)
         ocr_ms = (time.perf_counter() - t0) * 1000
+        with self._lock:
+            self._pass_log.append((ocr_ms, report))
         now = time.monotonic()
         size = (int(frame.image.shape[1]), int(frame.image.shape[0]))
         with self._lock:
@@ -680,6 +694,40 @@ class LiveSession:
             world = [r.polygon for r in self._stabilizer.visible(time.monotonic())]
         self._tracker.request_reseed(world)
         self._compose_wake.set()
+
+    def _recognize(self, frame: Frame) -> tuple[list[TextRegion], PassReport | None]:
+        """One OCR pass: incremental (only what changed, see incremental.py) when the engine
+        can detect and read separately, else the pipeline's full-frame ``recognize``."""
+        reader = self._incremental_reader()
+        if reader is None:
+            return self.pipeline.recognize(frame.image), None
+        with self._lock:
+            matrix = self._matrices.get(frame.index)
+        lost = self._tracker.lost_count
+        tracking_lost = lost != self._lost_at_pass or matrix is None
+        self._lost_at_pass = lost
+        lines, report = reader.read(frame.image, matrix, time.monotonic(), tracking_lost)
+        if getattr(getattr(self.pipeline, "config", None), "group_lines", True):
+            from camtranslate.blocks import group_lines
+
+            lines = group_lines(lines)
+        return lines, report
+
+    def _incremental_reader(self) -> IncrementalReader | None:
+        if not self.incremental:
+            return None
+        if self._reader is None:
+            engine = getattr(self.pipeline, "ocr", None)
+            if engine is None or not supports_incremental(engine):
+                self.incremental = False
+                return None
+            self._reader = IncrementalReader(engine, full_interval_s=self.full_detect_interval_s)
+        return self._reader
+
+    def pass_log(self) -> list[tuple[float, PassReport | None]]:
+        """(milliseconds, what the pass did) of the recent OCR passes, oldest first."""
+        with self._lock:
+            return list(self._pass_log)
 
     def _do_retranslate(self) -> None:
         with self._lock:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,25 @@ LATIN_LANGS = frozenset(
 SUPPORTED_LANGS = LATIN_LANGS | {"zh", "ja"}
 
 
+@dataclass(frozen=True)
+class OrtOptions:
+    """ONNX Runtime session options for the det/rec/cls sessions (see benchmarks/bench_ocr_speed.py).
+
+    ``intra_threads`` 0 lets ONNX Runtime use one thread per core. ``spinning`` False stops idle
+    pool threads from busy-waiting between calls: the OCR worker shares the CPU with capture,
+    tracking and drawing, which must keep their frame rate (issue 12: display first).
+    """
+
+    intra_threads: int = 0
+    inter_threads: int = 1
+    graph_level: str = "all"  # "basic" | "extended" | "all"
+    arena: bool = False
+    spinning: bool = True
+
+
+DEFAULT_ORT = OrtOptions()
+
+
 def _base_lang(code: str) -> str:
     return code.strip().lower().replace("_", "-").split("-")[0]
 
@@ -95,6 +115,37 @@ def check_languages(languages: Sequence[str]) -> None:
             f"the rapid OCR engine cannot read {', '.join(unknown)} (it reads Chinese, Japanese "
             "and Latin-script languages); try the easy engine for other scripts"
         )
+
+
+def cuda_available() -> bool:
+    """True when onnxruntime (the -gpu build) can run on a CUDA device here."""
+    import onnxruntime
+
+    return (
+        "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+        and onnxruntime.get_device() == "GPU"
+    )
+
+
+def session_options(opts: OrtOptions):
+    """onnxruntime.SessionOptions for ``opts`` (logging off: nothing leaves the process)."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.log_severity_level = 4
+    so.enable_cpu_mem_arena = opts.arena
+    so.graph_optimization_level = {
+        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+        "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+    }[opts.graph_level]
+    if opts.intra_threads > 0:
+        so.intra_op_num_threads = opts.intra_threads
+    so.inter_op_num_threads = max(1, opts.inter_threads)
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.add_session_config_entry("session.intra_op.allow_spinning", "1" if opts.spinning else "0")
+    so.add_session_config_entry("session.inter_op.allow_spinning", "1" if opts.spinning else "0")
+    return so
 
 
 def model_dir() -> Path:
@@ -121,6 +172,8 @@ class RapidOcrEngine:
         max_detect_side: int = 1280,
         min_confidence: float = 0.5,
         use_angle_cls: bool = False,
+        ort: OrtOptions = DEFAULT_ORT,
+        rec_batch: int = 6,
     ) -> None:
         check_languages(languages)
         if max_detect_side < 64:
@@ -128,7 +181,10 @@ class RapidOcrEngine:
         self.languages = tuple(languages)
         self.max_detect_side = int(max_detect_side)
         self.min_confidence = float(min_confidence)
+        self.ort = ort
+        self.rec_batch = max(1, int(rec_batch))
         self._lock = threading.Lock()
+        self.providers: list[str] = []
         self._engine = self._build(use_angle_cls)
 
     def _build(self, use_angle_cls: bool):
@@ -150,7 +206,7 @@ class RapidOcrEngine:
                 f"rapidocr's bundled models are missing ({', '.join(missing)} in {folder}): "
                 "reinstall rapidocr (pip install --force-reinstall rapidocr)"
             )
-        use_cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+        use_cuda = cuda_available()
         params = {
             "Global.log_level": "error",
             "Global.text_score": self.min_confidence,
@@ -163,9 +219,24 @@ class RapidOcrEngine:
             "Det.limit_side_len": self.max_detect_side,
             "Cls.model_path": str(folder / CLS_MODEL),
             "Rec.model_path": str(folder / REC_MODEL),
+            "Rec.rec_batch_num": self.rec_batch,
             "EngineConfig.onnxruntime.use_cuda": use_cuda,
         }
-        return RapidOCR(params=params)
+        engine = RapidOCR(params=params)
+        # our own sessions, so the options RapidOCR does not expose (spinning, graph level,
+        # arena) are ours to choose; CUDA first when onnxruntime-gpu sees a GPU
+        providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if use_cuda else None
+        models = [(engine._load_det_model(), DET_MODEL), (engine._load_rec_model(), REC_MODEL)]
+        if use_angle_cls:
+            models.append((engine._load_cls_model(), CLS_MODEL))
+        for model, name in models:
+            model.session.session = onnxruntime.InferenceSession(
+                str(folder / name),
+                sess_options=session_options(self.ort),
+                providers=providers or ["CPUExecutionProvider"],
+            )
+        self.providers = list(models[0][0].session.session.get_providers())
+        return engine
 
     def read(self, image: np.ndarray) -> list[TextRegion]:
         """Regions in reading order; boxes in the coordinates of ``image`` itself.
@@ -202,6 +273,67 @@ class RapidOcrEngine:
 
     def warmup(self) -> None:
         warmup_engine(self)
+
+    # -- the two halves, for incremental live reading (camtranslate/live/incremental.py) ----
+    def detection_scale(self, width: int, height: int) -> float:
+        """The factor a whole frame of this size is scaled by for detection (<= 1)."""
+        return min(1.0, self.max_detect_side / max(width, height, 1))
+
+    def detect(self, image: np.ndarray, scale: float | None = None) -> np.ndarray:
+        """Text-line quads, (N, 4, 2) float32 in ``image`` pixels, without reading them.
+
+        ``scale`` resizes ``image`` before detection (default: ``detection_scale`` of the image
+        itself). A part cut from a frame passes the whole frame's scale so its text is seen at
+        the same size as in a full detection.
+        """
+        image = check_image(image)
+        height, width = image.shape[:2]
+        if min(height, width) < MIN_TEXT_SIDE:
+            return np.zeros((0, 4, 2), np.float32)
+        if scale is None:
+            scale = self.detection_scale(width, height)
+        scaled = image
+        if scale < 0.999:
+            import cv2
+
+            size = (max(8, round(width * scale)), max(8, round(height * scale)))
+            scaled = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        with self._lock:
+            det = self._engine._load_det_model()
+            limit = det.limit_side_len
+            det.limit_side_len = max(scaled.shape[:2]) + 32  # already scaled: never again
+            try:
+                result = det(np.ascontiguousarray(scaled))
+            finally:
+                det.limit_side_len = limit
+        if result.boxes is None or len(result.boxes) == 0:
+            return np.zeros((0, 4, 2), np.float32)
+        boxes = np.asarray(result.boxes, np.float32).reshape(-1, 4, 2)
+        if scaled is not image:
+            boxes[:, :, 0] *= width / scaled.shape[1]
+            boxes[:, :, 1] *= height / scaled.shape[0]
+        return boxes
+
+    def recognize_quads(
+        self, image: np.ndarray, quads: Sequence[np.ndarray]
+    ) -> list[tuple[str, float]]:
+        """(text, score) for each quad of ``image`` (crops from the full-resolution frame), in
+        batches of ``rec_batch`` crops of similar width; nothing is filtered."""
+        if len(quads) == 0:
+            return []
+        from rapidocr.ch_ppocr_rec import TextRecInput
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
+        image = check_image(image)
+        crops = [
+            get_rotate_crop_image(image, np.array(q, np.float32).reshape(4, 2)) for q in quads
+        ]
+        with self._lock:
+            rec = self._engine._load_rec_model()
+            out = rec(TextRecInput(img=crops))
+        if out.txts is None:
+            return [("", 0.0)] * len(crops)
+        return [(str(t), float(s)) for t, s in zip(out.txts, out.scores, strict=True)]
 
 
 MIN_TEXT_SIDE = 6

@@ -41,6 +41,7 @@ class Actions:
     zoom_fit: QAction
     zoom_selection: QAction
     stop: QAction
+    cancel: QAction
     model_info: QAction
     about: QAction
     quit: QAction
@@ -123,6 +124,13 @@ def create_actions(window: MainWindow) -> Actions:
         zoom_fit=action("Fit to window", view.reset_zoom, "Ctrl+0"),
         zoom_selection=action("Zoom to selected text", lambda: w.zoom_to_selection(), "Z"),
         stop=action("Stop live", w.stop_live, "Esc", sp.SP_MediaStop),
+        cancel=action(
+            "Stop translating other images",
+            w.cancel_background,
+            "Ctrl+.",
+            sp.SP_BrowserStop,
+            tip="Stop translating the images not on screen (each is translated when shown)",
+        ),
         model_info=action("Model info…", w.show_model_info, "Ctrl+I", sp.SP_MessageBoxInformation),
         about=action("About camtranslate", w.show_about, "F1"),
         quit=action("Quit", w.close, QKeySequence.StandardKey.Quit),
@@ -201,7 +209,7 @@ def build_menus(window: MainWindow, acts: Actions) -> None:
     m_file.addSeparator()
     m_file.addAction(acts.quit)
     m_view = menu.addMenu("&View")
-    for a in (acts.freeze, acts.original, acts.prev, acts.next):
+    for a in (acts.freeze, acts.original, acts.prev, acts.next, acts.cancel):
         m_view.addAction(a)
     m_view.addSeparator()
     for a in (acts.zoom_in, acts.zoom_out, acts.zoom_fit, acts.zoom_selection):

@@ -70,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshot",
         metavar="OUT",
-        help="translate the first IMAGE, save a picture of the window to OUT and quit (docs)",
+        help="translate the first IMAGE (the others are queued behind it), save a picture of "
+        "the window to OUT and quit (docs)",
     )
     parser.add_argument("--size", default="1400x800", help="window size for --screenshot")
     parser.add_argument(
@@ -114,7 +115,12 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
             print(f"--size must look like 1400x860, got {args.size!r}", file=sys.stderr)
             return 2
         try:
-            grab_screenshot(Path(args.paths[0]), Path(args.screenshot), size=(w, h))
+            grab_screenshot(
+                Path(args.paths[0]),
+                Path(args.screenshot),
+                size=(w, h),
+                also=[Path(p) for p in args.paths[1:]],
+            )
         except (OSError, TimeoutError) as exc:
             print(f"screenshot failed: {exc}", file=sys.stderr)
             return 1
@@ -166,11 +172,13 @@ def grab_screenshot(
     source: str = "auto",
     target: str = "pt",
     zoom_margin: float = 3.5,
+    also: Sequence[Path] = (),
 ) -> Path:
     """Translate ``image`` in the real window and save a picture of the window to ``out``.
 
     Used for docs/screenshot.png (run under Xvfb or offscreen). The first row of the text list is
-    selected so the screenshot shows the highlight too.
+    selected so the screenshot shows the highlight too. ``also``: more images queued behind it
+    (the picture is taken when the first is translated: the queue's progress shows).
     """
     import tempfile
 
@@ -187,7 +195,7 @@ def grab_screenshot(
     window = MainWindow(settings)
     window.resize(*size)
     window.show()
-    window.add_paths([image])
+    window.add_paths([image, *also])
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         app.processEvents()

@@ -10,7 +10,6 @@ import logging
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +43,15 @@ from camtranslate.config import AUTO, PipelineConfig
 from camtranslate.gui.actions import build_menus, build_toolbars, create_actions, fit_toolbars
 from camtranslate.gui.qtimage import qimage_to_bgr
 from camtranslate.gui.settings import Settings
+from camtranslate.gui.still_queue import (
+    FAILED,
+    QUEUED,
+    RUNNING,
+    WAITING,
+    QueueEntry,
+    StillQueue,
+    Ticket,
+)
 from camtranslate.gui.widgets import Banner, LiveView, RegionList
 from camtranslate.gui.widgets.region_list import Row
 from camtranslate.gui.workers import LiveEvents, Worker
@@ -75,22 +84,6 @@ NO_MODEL_PREFIX = "No model for"
 READY_STATUS = "Ready: drop images, open a file, paste (Ctrl+V) or start a camera"
 
 
-@dataclass
-class QueueEntry:
-    """One still in the queue: a file, a dropped folder's file, or a pasted picture."""
-
-    name: str
-    path: Path | None = None
-    image: np.ndarray | None = None
-    """The decoded original (set once loaded; pasted pictures start with it)."""
-    result: FrameResult | None = None
-    error: str | None = None
-    state: str = "queued"  # queued | running | done | failed
-    retryable: bool = True
-    """False once it proved not to be a picture at all: trying again cannot help."""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 def language_label(code: str) -> str:
     name = LANGUAGE_NAMES.get(code)
     return f"{name} ({code})" if name and code != AUTO else (name or code)
@@ -121,8 +114,9 @@ class MainWindow(QMainWindow):
         self.pipeline: Any = None
         self.session: Any = None
         self.models_ready = False
-        self.queue: list[QueueEntry] = []
-        self.current = -1
+        self.queue = StillQueue()
+        self.loader = Worker(self)
+        """Decodes pictures, so one is shown at once even while models load on `worker`."""
         self.mode = "idle"  # idle | still | live
         self.frozen = False
         self.showing_original = False
@@ -209,14 +203,25 @@ class MainWindow(QMainWindow):
         self.progress.setTextVisible(True)
         self.stats_label = QLabel("")
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.queue_progress = QProgressBar()
+        self.queue_progress.setFixedWidth(140)
+        self.queue_progress.setTextVisible(True)
+        self.queue_progress.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setAutoRaise(True)
+        self.cancel_button.hide()
         sb.addWidget(self.message_label, 1)
         sb.addPermanentWidget(self.stats_label)
         sb.addPermanentWidget(self.progress)
+        sb.addPermanentWidget(self.queue_progress)
+        sb.addPermanentWidget(self.cancel_button)
 
     def _build_actions(self) -> None:
         self.acts = create_actions(self)
         self.pickers = build_toolbars(self, self.acts)
         build_menus(self, self.acts)
+        self.cancel_button.setDefaultAction(self.acts.cancel)
+        self.acts.cancel.setEnabled(False)
         p = self.pickers
         self.source_combo, self.target_combo = p.source, p.target
         self.engine_combo, self.model_combo = p.engine, p.model
@@ -512,13 +517,13 @@ class MainWindow(QMainWindow):
         source, the still being translated, the picture shown), never a leftover."""
         if self.session is not None:
             return f"Live: {self._live_source_desc}" if self._live_source_desc else "Live"
-        running = next((e for e in self.queue if e.state == "running"), None)
+        running = self.queue.running()
         if running is not None:
             return f"Translating {running.name}…"
         entry = self.queue[self.current] if 0 <= self.current < len(self.queue) else None
         if entry is not None and entry.result is not None:
             return self._entry_summary(entry)
-        if entry is not None and entry.state == "failed" and entry.error:
+        if entry is not None and entry.state == FAILED and entry.error:
             return entry.error
         return READY_STATUS
 
@@ -535,6 +540,11 @@ class MainWindow(QMainWindow):
         self.banner.show_message(text, level=level, retry=retry)
 
     # ============================================================================ stills
+    @property
+    def current(self) -> int:
+        """The queue index of the picture on screen (-1: none)."""
+        return self.queue.current
+
     def add_paths(self, paths: Iterable[Path | str]) -> int:
         """Queue image files (folders expand to their images); video files start live mode."""
         files = expand_paths(Path(p) for p in paths)
@@ -561,28 +571,26 @@ class MainWindow(QMainWindow):
         return len(images)
 
     def add_image(self, image: np.ndarray, name: str = "Pasted image") -> None:
-        self.queue.append(QueueEntry(name=name, image=image))
+        index = self.queue.append(QueueEntry(name=name, image=image))
         self.stop_live(quiet=True)
-        self.show_entry(len(self.queue) - 1)
+        self.show_entry(index)
         self._pump_queue()
 
-    def _pump_queue(self) -> None:
-        """Submit the next queued still; one at a time so that the shown one goes first."""
-        if any(e.state == "running" for e in self.queue):
-            return
-        order = list(range(len(self.queue)))
-        if 0 <= self.current < len(self.queue):
-            order = [self.current, *order]
-        for i in order:
-            if self.queue[i].state == "queued":
-                self._submit_still(i)
-                return
+    def _job_key(self) -> tuple[int, str, str]:
+        """What a still's translation depends on: a result made under another key is stale."""
+        return (self._pipeline_generation, self.source_lang(), self.target_lang())
 
-    def _submit_still(self, index: int) -> None:
-        entry = self.queue[index]
-        entry.state = "running"
-        pipeline, gen = self.pipeline, self._pipeline_generation
-        source, target = self.source_lang(), self.target_lang()
+    def _pump_queue(self) -> None:
+        """Submit the next still; one at a time, so that the one on screen goes first."""
+        ticket = self.queue.next_job(self._job_key())
+        if ticket is not None:
+            self._submit_still(ticket)
+        self._show_queue_progress()
+
+    def _submit_still(self, ticket: Ticket) -> None:
+        entry = self.queue[ticket.index]
+        pipeline = self.pipeline
+        _gen, source, target = ticket.key  # type: ignore[misc]
 
         def work(_progress):
             from camtranslate.errors import ImageDecodeError
@@ -599,44 +607,57 @@ class MainWindow(QMainWindow):
                 raise
             return image, result
 
-        self.set_status(f"Translating {entry.name}…")
-        job = (gen, source, target)
+        if ticket.index == self.current:
+            self.set_status(f"Translating {entry.name}…")
         self.worker.submit(
             work,
-            lambda out: self._on_still_done(index, job, out),
-            lambda msg: self._on_still_failed(index, job, msg),
+            lambda out: self._on_still_done(ticket, out),
+            lambda msg: self._on_still_failed(ticket, msg),
         )
         self._update_nav()
 
-    def _stale(self, job: tuple[int, str, str]) -> bool:
-        """The engine or the languages changed while this still was being translated."""
-        return job != (self._pipeline_generation, self.source_lang(), self.target_lang())
+    def _load_shown(self) -> None:
+        """Decode the picture on screen on the loader thread and show it at once, untranslated;
+        its translation is drawn over it when ready (the worker may be busy loading models)."""
+        index = self.current
+        entry = self.queue.shown()
+        if entry is None or entry.image is not None or entry.path is None:
+            return
+        if entry.extra.get("loading"):
+            return
+        entry.extra["loading"] = True
 
-    def _on_still_done(
-        self, index: int, job: tuple[int, str, str], out: tuple[np.ndarray, FrameResult]
-    ) -> None:
-        entry = self.queue[index]
-        if self._stale(job):
-            entry.state = "queued"  # translate again with the current choices
-        else:
-            entry.image, entry.result = out
-            entry.state, entry.error = "done", None
+        def work(_progress):
+            from camtranslate.imaging import load_image
+
+            return load_image(entry.path)
+
+        def loaded(image: np.ndarray) -> None:
+            entry.extra.pop("loading", None)
+            if entry.image is None:
+                entry.image = image
+            if index == self.current and entry.result is None and self.session is None:
+                self.view.set_frame(entry.image)
+
+        def failed(_message: str) -> None:
+            entry.extra.pop("loading", None)  # the translation job reports the error
+
+        self.loader.submit(work, loaded, failed)
+
+    def _on_still_done(self, ticket: Ticket, out: tuple[np.ndarray, FrameResult]) -> None:
+        index = ticket.index
+        image, result = out
+        if self.queue.finish(ticket, self._job_key(), image, result):
+            entry = self.queue[index]
             if index == self.current and not self._model_banner:
                 # a picture translated in the background must not describe the one on screen
                 self.set_status(self._entry_summary(entry))
-        if index == self.current:
-            self.show_entry(index)
-        self._update_nav()
-        self.stillFinished.emit(index)
-        self._pump_queue()
-        self._settle_status()
+        self._after_still(index)
 
-    def _on_still_failed(self, index: int, job: tuple[int, str, str], message: str) -> None:
-        entry = self.queue[index]
-        if self._stale(job):
-            entry.state = "queued"
-        else:
-            entry.state, entry.error = "failed", message
+    def _on_still_failed(self, ticket: Ticket, message: str) -> None:
+        index = ticket.index
+        if self.queue.fail(ticket, self._job_key(), message):
+            entry = self.queue[index]
             text = message if entry.name in message else f"{entry.name}: {message}"
             if self._model_banner and self.banner.isVisible():
                 # "no model for this pair" concerns every picture: a bad file must not hide it
@@ -649,6 +670,9 @@ class MainWindow(QMainWindow):
                 retry = (lambda i=index: self.retry_entry(i)) if entry.retryable else None
                 self.show_error(text, retry=retry)
                 self._banner_entry = index
+        self._after_still(index)
+
+    def _after_still(self, index: int) -> None:
         if index == self.current:
             self.show_entry(index)
         self._update_nav()
@@ -658,33 +682,50 @@ class MainWindow(QMainWindow):
 
     def retry_entry(self, index: int) -> None:
         if 0 <= index < len(self.queue):
-            entry = self.queue[index]
-            entry.state, entry.error, entry.result = "queued", None, None
-            entry.retryable = True
-            if entry.path is not None:
-                entry.image = None
+            self.queue.retry(index)
             self.show_entry(index)
             self._pump_queue()
 
     def _retranslate_stills(self) -> None:
-        """Languages or engine changed: the stills on screen are translated again."""
-        for entry in self.queue:
-            if entry.state in ("done", "failed"):
-                entry.state, entry.result, entry.error = "queued", None, None
+        """Languages or engine changed: the picture on screen is translated again now, the
+        others when they are shown (a change must not start minutes of work over a queue)."""
+        self.queue.invalidate()
         if self.mode == "still":
             # show the original while it is translated again: never old-language text
             self.show_entry(self.current)
             self._pump_queue()
 
+    def cancel_background(self) -> None:
+        """Stop translating the pictures not on screen; each is translated when shown."""
+        stopped = self.queue.cancel_background()
+        self._show_queue_progress()
+        self._update_nav()
+        if stopped:
+            self.set_status(
+                f"Stopped: {stopped} image{'' if stopped == 1 else 's'} will be translated "
+                "when shown"
+            )
+
+    def _show_queue_progress(self) -> None:
+        """Background stills: "n/m images" in the progress bar, with the cancel button."""
+        done, total = self.queue.progress()
+        busy = total > 1 and self.queue.pending() > 0 and self.session is None
+        self.cancel_button.setVisible(busy)
+        self.acts.cancel.setEnabled(busy)
+        if busy:
+            self.queue_progress.setRange(0, total)
+            self.queue_progress.setValue(done)
+            self.queue_progress.setFormat(f"images {done}/{total}")
+        self.queue_progress.setVisible(busy)
+
     def show_entry(self, index: int) -> None:
         if not self.queue:
             return
-        index = max(0, min(index, len(self.queue) - 1))
-        moved = index != self.current
+        moved = self.queue.show(index)
+        index = self.current
         if moved:
             self.region_list.clearSelection()
             self.view.reset_zoom()
-        self.current = index
         self.mode = "still" if self.session is None else self.mode
         if moved and self._banner_entry not in (None, index) and not self._model_banner:
             self.banner.dismiss()  # another file's error must not sit over this picture
@@ -703,18 +744,19 @@ class MainWindow(QMainWindow):
                 self.stats_label.setText("")
             self.view.set_frame(entry.image)
             self.region_list.set_rows([])
-            if entry.state == "failed":
+            if entry.state == FAILED:
                 self.view.set_placeholder(f"{entry.name}\n{entry.error}")
             elif entry.image is None:
-                self.view.set_placeholder(f"Translating {entry.name}…")
+                self.view.set_placeholder(f"Opening {entry.name}…")
+                self._load_shown()
         if moved and self.session is None and not self._model_banner:
             # the status bar speaks of the picture on screen
             if entry.result is not None:
                 self.set_status(self._entry_summary(entry))
-            elif entry.state == "failed" and entry.error:
+            elif entry.state == FAILED and entry.error:
                 self.set_status(entry.error)
         self._update_nav()
-        if entry.state == "queued":
+        if entry.state == QUEUED:
             self._pump_queue()
 
     @staticmethod
@@ -735,7 +777,12 @@ class MainWindow(QMainWindow):
             self.queue_label.setText("No image")
         else:
             e = self.queue[self.current]
-            suffix = {"queued": " (waiting)", "running": " (translating…)", "failed": " (failed)"}
+            suffix = {
+                QUEUED: " (waiting)",
+                WAITING: " (translated when shown)",
+                RUNNING: " (translating…)",
+                FAILED: " (failed)",
+            }
             self.queue_label.setText(f"{self.current + 1}/{n}  {e.name}{suffix.get(e.state, '')}")
         nav = self.mode != "live" and n > 1
         self.prev_button.setEnabled(nav and self.current > 0)
@@ -1136,6 +1183,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.timer.stop()
         self.stop_live(quiet=True)
+        self.loader.shutdown()
         self.worker.shutdown()
         if self.pipeline is not None:
             self.pipeline.close()

@@ -59,6 +59,12 @@ class _FakePipeline:
     def close(self) -> None:
         self.real.close()
 
+    def __getattr__(self, name: str):  # the rules (pairs, warm-up) come from the real one
+        return getattr(self.real, name)
+
+    def needs_rebuild(self, config) -> bool:
+        return False  # stay in place over language changes
+
     def process(self, image: np.ndarray, source=None, target=None) -> FrameResult:
         if image.shape[:2] == (3, 3):
             raise CamtranslateError("the engine stopped (a passing problem)")
@@ -106,7 +112,7 @@ def test_models_ready_while_a_still_translates_keeps_saying_so(make_window) -> N
 
     window = make_window(warmup=False)
     window.queue.append(QueueEntry(name="slow.jpg", path=Path("slow.jpg")))
-    window.queue[0].state, window.current = "running", 0
+    window.queue[0].state, window.queue.current = "running", 0
     window._on_warmup_done(window._warm_id)
     assert window.message_label.text() == "Translating slow.jpg…"
 
@@ -172,3 +178,46 @@ def test_the_banner_of_a_failed_file_goes_when_another_picture_is_shown(
     assert window.banner.isVisible()
     window.show_entry(1)
     assert not window.banner.isVisible()
+
+
+def test_a_photo_is_shown_at_once_while_the_models_still_load(
+    make_window, qtbot, sample_image_path: Path, sample_image
+) -> None:
+    window = make_window()  # warm-up occupies the worker thread
+    window.add_paths([sample_image_path])
+    qtbot.waitUntil(lambda: window.view.frame() is not None, timeout=10_000)
+    assert window.queue[0].result is None  # shown before it is translated
+    assert np.array_equal(window.view.frame(), sample_image)
+    assert not window.models_ready
+
+
+def test_a_language_change_reruns_only_the_photo_on_screen(
+    make_window, qtbot, tmp_path: Path, sample_image_path: Path
+) -> None:
+    window = _fake_window(make_window)
+    window.add_paths(_files(tmp_path, sample_image_path, ["a.jpg", "b.jpg", "c.jpg", "d.jpg"]))
+    assert window.cancel_button.isVisible() and window.queue_progress.isVisible()
+    qtbot.waitUntil(lambda: _settled(window), timeout=60_000)
+    assert not window.cancel_button.isVisible()  # nothing left in the background
+    window.show_entry(1)
+    finished: list[int] = []
+    window.stillFinished.connect(finished.append)
+    window.set_languages("auto", "pt")
+    qtbot.waitUntil(lambda: window.queue[1].state == "done", timeout=60_000)
+    qtbot.wait(100)
+    assert finished == [1]
+    assert [e.state for e in window.queue] == ["waiting", "done", "waiting", "waiting"]
+    window.show_entry(2)  # on demand
+    qtbot.waitUntil(lambda: window.queue[2].state == "done", timeout=60_000)
+
+
+def test_background_translation_can_be_cancelled(
+    make_window, qtbot, tmp_path: Path, sample_image_path: Path
+) -> None:
+    window = make_window()  # the real engine: the queue is still busy when cancelled
+    window.add_paths(_files(tmp_path, sample_image_path, ["a.jpg", "b.jpg", "c.jpg"]))
+    assert window.acts.cancel.isEnabled()
+    window.acts.cancel.trigger()
+    assert [e.state for e in window.queue][1:] == ["waiting", "waiting"]
+    assert "when shown" in window.message_label.text()
+    assert not window.cancel_button.isVisible()

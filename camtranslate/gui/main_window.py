@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 import camtranslate
 from camtranslate.config import AUTO, PipelineConfig
 from camtranslate.gui.actions import build_menus, build_toolbars, create_actions, fit_toolbars
+from camtranslate.gui.engine import EngineController
 from camtranslate.gui.qtimage import qimage_to_bgr
 from camtranslate.gui.settings import Settings
 from camtranslate.gui.still_queue import (
@@ -109,11 +110,16 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self._base_config = config or PipelineConfig()
         self.worker = Worker(self)
+        self.engine = EngineController(self.worker, self)
+        self.engine.progress.connect(self._on_models_progress)
+        self.engine.ready.connect(self._on_models_ready)
+        self.engine.failed.connect(self._on_models_failed)
+        self.engine.pairs.connect(
+            lambda pairs: self._fill_languages(pairs, self.source_lang(), self.target_lang())
+        )
         self.live_events = LiveEvents(self)
         self.live_events.event.connect(self._on_live_event)
-        self.pipeline: Any = None
         self.session: Any = None
-        self.models_ready = False
         self.queue = StillQueue()
         self.loader = Worker(self)
         """Decodes pictures, so one is shown at once even while models load on `worker`."""
@@ -128,8 +134,6 @@ class MainWindow(QMainWindow):
         self.tick_times: deque[float] = deque(maxlen=4096)
         """When the display timer fired (live): gaps beyond its interval are UI stalls."""
         self.display_frames = 0
-        self._pipeline_generation = 0
-        self._warm_id = 0
         self._model_banner = False
         self._source_problem = False
         """The live source failed or was lost: routine live messages must not hide that."""
@@ -406,7 +410,7 @@ class MainWindow(QMainWindow):
         if self.pipeline.needs_rebuild(self._config()):
             self._rebuild_pipeline()
             return
-        self._warm_translation()
+        self.engine.warm_pair(self.source_lang(), self.target_lang())
         if self.session is not None:
             self.session.set_languages(self.source_lang(), self.target_lang())
         self._retranslate_stills()
@@ -424,84 +428,48 @@ class MainWindow(QMainWindow):
         )
 
     # ============================================================================ models
+    @property
+    def pipeline(self) -> Any:
+        return self.engine.pipeline
+
+    @pipeline.setter
+    def pipeline(self, value: Any) -> None:
+        self.engine.pipeline = value
+
+    @property
+    def models_ready(self) -> bool:
+        return self.engine.models_ready
+
+    @property
+    def _pipeline_generation(self) -> int:
+        return self.engine.generation
+
     def _rebuild_pipeline(self, start_warmup: bool = True) -> None:
         """(Re)create the engine for the current choices and warm it up in the background."""
-        from camtranslate.pipeline import Pipeline
-
         restart_live = self._live_restart_info() if self.session is not None else None
         self.stop_live(quiet=True)
-        old = self.pipeline
-        self._pipeline_generation += 1
-        self.pipeline = Pipeline(self._config())
-        self.models_ready = False
-        if old is None or old.config.models_dirs != self.pipeline.config.models_dirs:
+        old_dirs = None if self.pipeline is None else self.pipeline.config.models_dirs
+        self.engine.rebuild(self._config(), start_warmup)
+        if old_dirs != self.pipeline.config.models_dirs:
             self._fill_models()
-        if old is not None:
-            self.worker.submit(lambda _p: old.close(), lambda _r: None, lambda _m: None)
-        if start_warmup:
-            self.start_warmup()
         if restart_live is not None:
             self._start_live(*restart_live)
         self._retranslate_stills()
 
-    def start_warmup(self) -> None:
-        """Cold start: load OCR + translation + fonts on the worker, progress in the status bar."""
-        self._warm_id += 1
-        wid = self._warm_id
-        pipeline = self.pipeline
-        self.models_ready = False
-        self.progress.setValue(0)
-        self.progress.show()
-        self.set_status("Loading models…")
-        # the language lists first (a folder scan): they must fill even if warm-up then fails
-        self.worker.submit(
-            lambda _p: pipeline.language_pairs(),
-            lambda pairs: self._fill_languages(list(pairs), self.source_lang(), self.target_lang()),
-            lambda msg: log.warning("cannot list language pairs: %s", msg),
-        )
-        self.worker.submit(
-            lambda progress: pipeline.warmup(progress),
-            lambda _r: self._on_warmup_done(wid),
-            lambda msg: self._on_warmup_failed(wid, msg),
-            lambda msg, frac: self._on_warmup_progress(wid, msg, frac),
-        )
-
-    def _warm_translation(self) -> None:
-        """Another language pair: load its model now, so a missing one is told at once."""
-        self._warm_id += 1
-        wid = self._warm_id
-        pipeline = self.pipeline
-        src, tgt = self.source_lang(), self.target_lang()
-        self.models_ready = False
-        what = f"models into {tgt}" if src == AUTO else f"the {src}→{tgt} model"
-        self.set_status(f"Loading {what}…")
-
-        def work(_progress) -> None:
-            pipeline.warmup_pair(src, tgt)
-
-        self.worker.submit(
-            work, lambda _r: self._on_warmup_done(wid), lambda m: self._on_warmup_failed(wid, m)
-        )
-
-    def _on_warmup_progress(self, wid: int, message: str, fraction: float) -> None:
-        if wid != self._warm_id:
-            return
-        self.progress.setValue(round(fraction * 100))
+    def _on_models_progress(self, message: str, fraction: float) -> None:
+        if fraction >= 0:
+            self.progress.setValue(round(fraction * 100))
+            self.progress.show()
         self.set_status(message + "…" if fraction < 1 else message)
 
-    def _on_warmup_done(self, wid: int) -> None:
-        if wid != self._warm_id:
-            return
-        self.models_ready = True
+    def _on_models_ready(self) -> None:
         self.progress.hide()
         self.set_status(self._current_status())
         if self._model_banner and self.banner.isVisible():
             self.banner.dismiss()
         self._model_banner = False
 
-    def _on_warmup_failed(self, wid: int, message: str) -> None:
-        if wid != self._warm_id:
-            return
+    def _on_models_failed(self, message: str) -> None:
         self.progress.hide()
         self.show_error(
             f"Models could not be loaded: {message}", retry=lambda: self._rebuild_pipeline()
@@ -1185,8 +1153,7 @@ class MainWindow(QMainWindow):
         self.stop_live(quiet=True)
         self.loader.shutdown()
         self.worker.shutdown()
-        if self.pipeline is not None:
-            self.pipeline.close()
+        self.engine.close()
         super().closeEvent(event)
 
 

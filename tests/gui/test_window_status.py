@@ -99,11 +99,11 @@ def test_models_ready_during_live_video_does_not_say_drop_images(make_window) ->
 
     window.session, window._live_source_desc = _Live(), "clip.mp4"
     try:
-        window._on_warmup_done(window._warm_id)
+        window._on_models_ready()
         assert window.message_label.text() == "Live: clip.mp4"
     finally:
         window.session = None
-    window._on_warmup_done(window._warm_id)
+    window._on_models_ready()
     assert window.message_label.text() == READY_STATUS
 
 
@@ -113,7 +113,7 @@ def test_models_ready_while_a_still_translates_keeps_saying_so(make_window) -> N
     window = make_window(warmup=False)
     window.queue.append(QueueEntry(name="slow.jpg", path=Path("slow.jpg")))
     window.queue[0].state, window.queue.current = "running", 0
-    window._on_warmup_done(window._warm_id)
+    window._on_models_ready()
     assert window.message_label.text() == "Translating slow.jpg…"
 
 

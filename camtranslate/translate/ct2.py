@@ -3,9 +3,10 @@
 Sign text needs a few things a plain MT call gets wrong, handled here:
 - ALL-CAPS text ("EMERGENCY EXIT") is out of distribution for the model, which was trained on
   sentence-case text (the teacher left caps untranslated). We translate the sentence-cased text
-  and upper-case the output, as the distillation corpus did. A short caps sign ("HOTELS") is
-  also tried lower-cased in the same batch, and the reading the model is surer of wins: a lone
-  capitalised word looks like a name to it ("Hotels" → "Acomenda", "hotels" → "hotéis").
+  and upper-case the output, as the distillation corpus did. Short texts are also tried
+  lower-cased and with a full stop in the same batch (`sign_variants`), and `pick_variant`
+  keeps the reading with no article or preposition glued on that the model is surest of: a
+  lone word looks like a name to it ("Toilets" → "Sanas") or a sentence start ("Hotéis em").
 - Symbols around the words ("#BLACK LIVES MATTER", "- Exit -", "(Exit)") are taken off, the
   words translated, and the symbols put back: the model otherwise turns "#" into a quote mark.
 - Every translation comes with its mean token log-probability (`translate_scored`), so the
@@ -54,7 +55,8 @@ class DecodeOptions:
     """CTranslate2 sorts the call's inputs by length and runs sub-batches of this many."""
     fix_all_caps: bool = True
     caps_variant_words: int = 3
-    """ALL-CAPS texts of at most this many words are also tried lower-cased (0: never)."""
+    """Texts of at most this many words are also tried lower-cased / with a full stop
+    (`sign_variants`; 0: never)."""
     keep_affixes: bool = True
     """Translate only the words between leading/trailing symbols and put the symbols back."""
 
@@ -153,6 +155,91 @@ def split_affixes(text: str) -> tuple[str, str, str]:
     ):
         end -= 1
     return text[:start], text[start:end], text[end:]
+
+
+_ENDS = re.compile(r"[.!?…。！？]$")
+
+
+FUNCTION_WORDS = {
+    "en": "a an the of to in on at for and with by from",
+    "pt": "a o as os um uma de do da dos das em no na nos nas para por pelo pela com e ao",
+    "es": "el la los las un una de del en para por con y al",
+    "fr": "le la les un une de du des en pour par avec et au aux",
+    "de": "der die das den dem des ein eine einen zu in im am für mit und von",
+    "it": "il lo la i gli le un una di del della in per con e al",
+}
+"""Articles, prepositions and conjunctions: a short sign never starts or ends with one that its
+source did not ("Hotels" → "Hotéis em", "FOOD." → "A COMIDA")."""
+_FUNCTION = {lang: frozenset(words.split()) for lang, words in FUNCTION_WORDS.items()}
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def title_case(text: str) -> bool:
+    """Every word starts upper case and goes on lower case: "Lost And Found", "Toilets"."""
+    words = [w for w in _WORD.findall(text)]
+    return bool(words) and all(w[0].isupper() and w[1:] == w[1:].lower() for w in words)
+
+
+def sign_variants(core: str, caps: bool, short_words: int) -> list[str]:
+    """Spellings of one sign text to translate in the same batch; `pick_variant` chooses.
+
+    A lone word or two without context is where the model goes wrong most: a capitalised word
+    reads as a name ("Toilets" → "Sanas", "toilets" → "sanitários"), and a bare noun phrase
+    without a full stop gets a preposition glued on ("Hotels" → "Hotéis em", "Hotels." →
+    "Hotéis."). Short texts (at most `short_words` words) whose case says nothing about names —
+    ALL CAPS, all lower, or Title Case as signs are set — are also tried lower-cased, and every
+    short text without final punctuation is also tried with a full stop.
+    """
+    short = 0 < len(core.split()) <= short_words
+    no_case = caps or not any(c.isupper() for c in core) or (short and title_case(core))
+    base = sentence_case(core) if no_case else core
+    variants = [base]
+    if short:
+        if no_case and core.lower() != base:
+            variants.append(core.lower())
+        if not _ENDS.search(core):
+            variants.append(base + ".")
+    return variants
+
+
+def added_function_words(source: str, translation: str, source_lang: str, target_lang: str) -> int:
+    """How many ends (first word, last word) of a short translation are a function word that
+    the source's end was not; 0 for languages without a list."""
+    src_words = _WORD.findall(source.lower())
+    out_words = _WORD.findall(translation.lower())
+    src_fw = _FUNCTION.get(source_lang, frozenset())
+    out_fw = _FUNCTION.get(target_lang)
+    if not out_fw or not out_words or not src_words:
+        return 0
+    added = int(out_words[-1] in out_fw and src_words[-1] not in src_fw)
+    if len(out_words) > 1 and out_words[0] in out_fw and src_words[0] not in src_fw:
+        added += 1
+    return added
+
+
+def pick_variant(core: str, candidates: list[Scored], source_lang: str, target_lang: str) -> Scored:
+    """The candidate with the fewest added function words, then the highest score; its score
+    is the best of all candidates' (see the comment below).
+
+    Measured on a hand-written sign phrasebook (benchmarks/data/signs-*.tsv, exact match any
+    accepted translation) and on Tatoeba ≤ 3 words (chrF, case-blind) as caps / all-lower / as
+    written (bench_signs.py variants): en→pt signs 72.1 → 78.7 %, Tatoeba 68.1 / 65.0 / 69.2 →
+    69.0 / 69.0 / 69.4; pt→en signs 68.2 → 76.6 %, Tatoeba 64.1 / 61.1 / 64.9 → 66.0 / 66.0 /
+    66.9 (against the caps-only lower-case variant it replaces).
+    """
+    if len(candidates) == 1:
+        return candidates[0]
+    best = max(
+        candidates,
+        key=lambda c: (
+            -added_function_words(core, c.text, source_lang, target_lang),
+            c.score if c.score is not None else 0.0,
+        ),
+    )
+    # The guard's confidence floor asks whether the model understood the text: one confident
+    # reading says it did ("FOOD." → "A comida." at -0.04 while "Food" → "Comida" is at -0.29).
+    scores = [c.score for c in candidates if c.score is not None]
+    return Scored(best.text, max(scores) if scores else best.score)
 
 
 @dataclass(frozen=True)
@@ -310,21 +397,21 @@ class CT2Translator:
                 segments.append(toks)
         return segments
 
-    def _variants(self, core: str) -> tuple[list[str], bool]:
-        """The spellings of `core` to send to the model, and whether the output goes upper."""
+    def _variants(self, core: str) -> tuple[list[str], bool, bool]:
+        """The spellings of `core` to send to the model, whether the output goes upper, and
+        whether a trailing full stop the model adds is taken off again (see `sign_variants`)."""
         opts = self.options
-        if not (opts.fix_all_caps and is_all_caps(core)):
-            return [core], False
-        variants = [sentence_case(core)]
-        if 0 < len(core.split()) <= opts.caps_variant_words and core.lower() != variants[0]:
-            variants.append(core.lower())
-        return variants, True
+        upper = opts.fix_all_caps and is_all_caps(core)
+        if not opts.fix_all_caps:
+            return [core], False, False
+        return sign_variants(core, upper, opts.caps_variant_words), upper, not _ENDS.search(core)
 
     def translate_scored(self, texts: Sequence[str]) -> list[Scored]:
         """Translations with their scores, ONE model call for every segment of every variant."""
         results = [Scored("", None) for _ in texts]
-        # per text: (index, prefix, suffix, upper, [segment count per variant])
-        plan: list[tuple[int, str, str, bool, list[int]]] = []
+        # per text: (index, prefix, suffix, upper, unstop, [segment count per variant])
+        plan: list[tuple[int, str, str, bool, bool, list[int]]] = []
+        cores: dict[int, str] = {}
         sources: list[list[str]] = []
         for i, raw in enumerate(texts):
             text = _WS.sub(" ", raw).strip()
@@ -333,13 +420,14 @@ class CT2Translator:
             prefix, core, suffix = (
                 split_affixes(text) if self.options.keep_affixes else ("", text, "")
             )
-            variants, upper = self._variants(core)
+            cores[i] = core
+            variants, upper, unstop = self._variants(core)
             counts = []
             for variant in variants:
                 segs = self._segments(variant)
                 counts.append(len(segs))
                 sources.extend(self._src_prefix + s + [EOS] for s in segs)
-            plan.append((i, prefix, suffix, upper, counts))
+            plan.append((i, prefix, suffix, upper, unstop, counts))
         if not sources:
             return results
         opts = self.options
@@ -359,8 +447,8 @@ class CT2Translator:
         )
         decode = self._engine.sp_target.decode
         k = 0
-        for i, prefix, suffix, upper, counts in plan:
-            best: Scored | None = None
+        for i, prefix, suffix, upper, unstop, counts in plan:
+            candidates: list[Scored] = []
             for n in counts:
                 parts, logprob, steps = [], 0.0, 0
                 for r in out[k : k + n]:
@@ -370,11 +458,15 @@ class CT2Translator:
                     logprob += r.scores[0] if r.scores else 0.0
                     steps += len(hyp) + 1  # + </s>, which CTranslate2 scores but does not return
                 k += n
-                candidate = Scored(" ".join(p for p in parts if p), logprob / max(1, steps))
-                if best is None or (candidate.score or 0.0) > (best.score or 0.0):
-                    best = candidate
-            assert best is not None
+                candidates.append(Scored(" ".join(p for p in parts if p), logprob / max(1, steps)))
+            best = pick_variant(cores[i], candidates, self.source_lang, self.target_lang)
             words = best.text.upper() if upper else best.text
+            if cores[i][:1].isupper() and words[:1].islower():
+                words = words[0].upper() + words[1:]  # "Food" read as "food": "Comida"
+            elif words[:1].isupper() and not any(c.isupper() for c in cores[i]):
+                words = words[0].lower() + words[1:]  # "hotels" read as "Hotels": "hotéis"
+            if unstop and words.endswith("."):
+                words = words[:-1].rstrip()  # the full stop of the "Hotels." variant
             results[i] = Scored(f"{prefix}{words}{suffix}" if words else "", best.score)
         return results
 

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from camtranslate.translate.ct2 import CT2Translator, Scored
 
-GUARD_VERSION = 1
-"""Bump when a rule changes: cached results of older rules are then ignored."""
+GUARD_VERSION = 2
+"""Bump when a rule changes (here or in how ct2.py spells sign text for the model): cached
+results of older rules are then ignored. 2: sign variants and `pick_variant`."""
 
 MIN_SCORE = -0.2
 """Mean token log-probability below which a translation is not drawn. Measured on Tatoeba vs

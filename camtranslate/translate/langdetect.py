@@ -221,8 +221,9 @@ class LanguageDetector:
             return [d.lang for d in dets]
         majority = votes.most_common(1)[0][0]
         out = []
-        for d in dets:
+        for text, d in zip(texts, dets, strict=True):
             weak = d.letters < short_letters and d.confidence < weak_confidence
             override = d.lang == UNKNOWN or (weak and d.lang not in keep)
-            out.append(majority if override else d.lang)
+            # never across scripts: "EXIT" beside Chinese shop names is not Chinese
+            out.append(majority if override and script_fits(text, majority) else d.lang)
         return out

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from camtranslate.errors import ModelIntegrityError, ModelNotFoundError
 from camtranslate.models.registry import InstalledModel, ModelRegistry
+from camtranslate.translate import segments
 from camtranslate.translate.cache import CachedTranslator, PhraseCache
 from camtranslate.translate.ct2 import CT2Translator, DecodeOptions
 from camtranslate.translate.guard import MIN_SCORE, GuardedTranslator, decode
@@ -235,9 +236,51 @@ class TranslationService:
         """One outcome per text, in order. Explicit pairs without a route raise
         ModelNotFoundError; under "auto", texts in a language nothing can translate are left as
         they are, with the reason (`no_model_reason`), never sent through another pair's model.
+
+        Addresses and handles are copied through, and a line in two scripts is translated run
+        by run (translate/segments.py); all pieces of all texts still go in one batch per pair.
         """
-        target = normalize_lang(target)
         texts = list(texts)
+        split_texts = [segments.split(t) for t in texts]
+        flat = [p.text for pieces in split_texts for p in pieces if p.translate]
+        if all(len(p) == 1 and p[0].translate for p in split_texts):
+            return self._translate_pieces(texts, source, target)
+        done = iter(self._translate_pieces(flat, source, target) if flat else [])
+        pairs = zip(texts, split_texts, strict=True)
+        return [self._joined(text, pieces, done) for text, pieces in pairs]
+
+    @staticmethod
+    def _joined(text: str, pieces: list[segments.Piece], done) -> TranslationOutcome:
+        """One text's outcome from the outcomes of its translatable pieces (in order)."""
+        parts: list[str] = []
+        outs: list[TranslationOutcome] = []
+        for piece in pieces:
+            if piece.translate:
+                out = next(done)
+                outs.append(out)
+                parts.append(out.translation)
+            else:
+                parts.append(piece.text)
+        if len(pieces) == 1 and outs:
+            return outs[0]
+        translated = [o for o in outs if o.route and not o.reason]
+        main = max(translated or outs, key=lambda o: len(o.text), default=None)
+        route = tuple(dict.fromkeys(m for o in translated for m in o.route))
+        # partly translated lines show what was kept in place; a reason only when nothing was
+        reason = "" if translated or main is None else main.reason
+        return TranslationOutcome(
+            text,
+            "".join(parts),
+            main.source_lang if main is not None else UNKNOWN,
+            cached=all(o.cached for o in translated) if translated else False,
+            route=route,
+            reason=reason,
+        )
+
+    def _translate_pieces(
+        self, texts: list[str], source: str, target: str
+    ) -> list[TranslationOutcome]:
+        target = normalize_lang(target)
         auto = normalize_lang(source) == AUTO
         if auto:
             reachable = [s for s, t in self.language_pairs() if t == target]

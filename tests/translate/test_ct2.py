@@ -125,3 +125,44 @@ def test_translation_path_does_not_import_torch() -> None:
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "Saída" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("HOTELS", "HOTÉIS"),  # was "HOTÉIS EM": a preposition glued on
+        ("Hotels", "Hotéis"),
+        ("hotels", "hotéis"),
+        ("FOOD", "COMIDA"),  # was kept as unsure: no single spelling convinced the model
+        ("PULL", "PUXE"),
+    ],
+)
+def test_short_signs_are_read_as_signs(en_pt: CT2Translator, text: str, expected: str) -> None:
+    assert en_pt.translate(text) == expected
+
+
+def test_sign_variants_only_for_short_text() -> None:
+    from camtranslate.translate.ct2 import sign_variants
+
+    assert sign_variants("HOTELS", True, 3) == ["Hotels", "hotels", "Hotels."]
+    assert sign_variants("Toilets", False, 3) == ["Toilets", "toilets", "Toilets."]
+    assert sign_variants("iPhone case", False, 3) == ["iPhone case", "iPhone case."]
+    assert sign_variants("Exit!", False, 3) == ["Exit!", "exit!"]
+    long = "Please keep this door closed at all times"
+    assert sign_variants(long, False, 3) == [long]
+
+
+def test_pick_variant_prefers_no_added_function_word_then_the_surest() -> None:
+    from camtranslate.translate.ct2 import Scored, pick_variant
+
+    cands = [Scored("Hotéis em", -0.08), Scored("Hotéis", -0.2), Scored("Hotéis.", -0.02)]
+    chosen = pick_variant("Hotels", cands, "en", "pt")
+    assert chosen.text == "Hotéis." and chosen.score == -0.02
+    cands = [Scored("A comida.", -0.03), Scored("Comida", -0.3), Scored("comida", -0.2)]
+    chosen = pick_variant("Food", cands, "en", "pt")
+    assert chosen.text == "comida" and chosen.score == -0.03  # the best reading's confidence
+    # a function word the source has is fine; unknown languages are never penalised
+    the_end = [Scored("O fim", -0.1), Scored("Fim", -0.3)]
+    assert pick_variant("The End", the_end, "en", "pt").text == "O fim"
+    ende = [Scored("das Ende", -0.1), Scored("x", -0.3)]
+    assert pick_variant("Ende", ende, "de", "xx").text == "das Ende"

@@ -178,3 +178,25 @@ def test_unsure_first_leg_stops_the_pivot(pivot_registry: ModelRegistry) -> None
     assert out.untranslated and out.reason.startswith("unsure")
     assert out.translation == "Notausgang"
     assert svc.stats()["model_calls"] == 1  # the second leg never ran
+
+
+def test_a_bilingual_line_keeps_the_script_no_model_reads(service: TranslationService) -> None:
+    """"出口 EXIT" came back as "- SAÍDA": the Chinese half was dropped and a dash invented."""
+    out = service.translate(["出口 EXIT", "ENTRADA 入口", "欢迎光临"], "auto", "pt")
+    assert out[0].translation == "出口 SAÍDA"
+    assert out[0].source_lang == "en" and out[0].route and not out[0].untranslated
+    assert out[1].translation == "ENTRADA 入口"
+    assert out[2].translation == "欢迎光临" and out[2].untranslated  # nothing translated: say why
+    assert "zh: no model for zh→pt" in out[2].reason
+
+
+def test_addresses_pass_through_untouched_and_unreported(service: TranslationService) -> None:
+    """"info@shop.com" became "info.shop.com"; "instagram.com/mango" was called Italian."""
+    texts = ["info@shop.com", "instagram.com/mango", "https://x.com", "Visit www.shop.com today"]
+    before = service.stats()["model_calls"]
+    out = service.translate(texts, "auto", "pt")
+    for o in out[:3]:
+        assert o.translation == o.text and not o.route and not o.reason
+    assert "www.shop.com" in out[3].translation and out[3].translation.startswith("Visit")
+    assert "hoje" in out[3].translation.lower()
+    assert service.stats()["model_calls"] == before + 1  # every piece of the frame in one batch

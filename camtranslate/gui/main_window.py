@@ -7,7 +7,6 @@ in LiveSession's own threads and a 30 Hz timer only copies its newest composed f
 from __future__ import annotations
 
 import logging
-import time
 from collections import deque
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -42,6 +41,7 @@ import camtranslate
 from camtranslate.config import AUTO, PipelineConfig
 from camtranslate.gui.actions import build_menus, build_toolbars, create_actions, fit_toolbars
 from camtranslate.gui.engine import EngineController
+from camtranslate.gui.live_controller import LiveController
 from camtranslate.gui.qtimage import qimage_to_bgr
 from camtranslate.gui.settings import Settings
 from camtranslate.gui.still_queue import (
@@ -55,8 +55,19 @@ from camtranslate.gui.still_queue import (
 )
 from camtranslate.gui.widgets import Banner, LiveView, RegionList
 from camtranslate.gui.widgets.region_list import Row
-from camtranslate.gui.workers import LiveEvents, Worker
+from camtranslate.gui.workers import Worker
 from camtranslate.imaging import IMAGE_SUFFIXES, iter_image_files
+from camtranslate.live.session import (
+    LiveEvent,
+    ModelsLoading,
+    ModelsReady,
+    SessionError,
+    SourceEnded,
+    SourceFailed,
+    SourceLost,
+    SourceOpened,
+    SourceRecovered,
+)
 from camtranslate.types import FrameResult
 
 log = logging.getLogger(__name__)
@@ -80,7 +91,6 @@ LANGUAGE_NAMES = {
     "uk": "Ukrainian",
     "zh": "Chinese",
 }
-DISPLAY_HZ = 30
 NO_MODEL_PREFIX = "No model for"
 READY_STATUS = "Ready: drop images, open a file, paste (Ctrl+V) or start a camera"
 
@@ -117,23 +127,14 @@ class MainWindow(QMainWindow):
         self.engine.pairs.connect(
             lambda pairs: self._fill_languages(pairs, self.source_lang(), self.target_lang())
         )
-        self.live_events = LiveEvents(self)
-        self.live_events.event.connect(self._on_live_event)
-        self.session: Any = None
         self.queue = StillQueue()
         self.loader = Worker(self)
         """Decodes pictures, so one is shown at once even while models load on `worker`."""
         self.mode = "idle"  # idle | still | live
         self.frozen = False
         self.showing_original = False
-        self._live_source_desc = ""
         self._banner_entry: int | None = None  # the still whose error the banner shows
         self._sources: list[str] = []  # source languages the models read (Auto-detect aside)
-        self._last_frame_key: Any = None
-        self._shown_times: deque[float] = deque(maxlen=120)
-        self.tick_times: deque[float] = deque(maxlen=4096)
-        """When the display timer fired (live): gaps beyond its interval are UI stalls."""
-        self.display_frames = 0
         self._model_banner = False
         self._source_problem = False
         """The live source failed or was lost: routine live messages must not hide that."""
@@ -144,11 +145,10 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_actions()
         self._load_settings()
-
-        self.timer = QTimer(self)
-        self.timer.setInterval(int(1000 / DISPLAY_HZ))
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
+        self.live = LiveController(self)
+        self.live.event.connect(self._on_live_event)
+        self.live.frame.connect(self._show_live_frame)
+        self.live.stats.connect(self.stats_label.setText)
 
         self.cameras: list[Any] | None = None
         """What the last probe found; None until probed."""
@@ -484,7 +484,7 @@ class MainWindow(QMainWindow):
         """What the status bar says when nothing new happened: the state on screen now (live
         source, the still being translated, the picture shown), never a leftover."""
         if self.session is not None:
-            return f"Live: {self._live_source_desc}" if self._live_source_desc else "Live"
+            return f"Live: {self.live.description}" if self.live.description else "Live"
         running = self.queue.running()
         if running is not None:
             return f"Translating {running.name}…"
@@ -740,7 +740,7 @@ class MainWindow(QMainWindow):
     def _update_nav(self) -> None:
         n = len(self.queue)
         if self.mode == "live":
-            self.queue_label.setText(self._live_source_desc or "Live")
+            self.queue_label.setText(self.live.description or "Live")
         elif n == 0:
             self.queue_label.setText("No image")
         else:
@@ -886,144 +886,116 @@ class MainWindow(QMainWindow):
         self._start_live("video", str(path), None)
 
     def _live_restart_info(self) -> tuple[str, Any, Any] | None:
-        return getattr(self, "_live_args", None)
+        return self.live.args
+
+    @property
+    def session(self) -> Any:
+        """The running LiveSession, or None."""
+        return self.live.session
+
+    @property
+    def display_frames(self) -> int:
+        return self.live.display_frames
+
+    @property
+    def tick_times(self) -> deque[float]:
+        return self.live.tick_times
+
+    @property
+    def timer(self) -> QTimer:
+        return self.live.timer
 
     def _start_live(self, kind: str, target: Any, size: tuple[int, int] | None) -> None:
         from camtranslate.errors import CamtranslateError
-        from camtranslate.live.session import LiveSession
-        from camtranslate.live.sources import CameraSource, VideoFileSource
 
         self.stop_live(quiet=True)
         try:
-            if kind == "camera":
-                source = CameraSource(target, resolution=size)
-                self._live_source_desc = f"Camera {target}"
-            else:
-                source = VideoFileSource(target, loop=True)
-                self._live_source_desc = Path(target).name
-            self.session = LiveSession(
+            self.live.start(
                 self.pipeline,
-                source,
+                kind,
+                target,
+                size,
                 source_lang=self.source_lang(),
                 target_lang=self.target_lang(),
-                on_event=self.live_events.callback,
+                frozen=self.frozen,
+                original=self.showing_original,
             )
-            self.session.freeze(self.frozen)
-            self.session.show_original(self.showing_original)
-            self.session.start()
         except CamtranslateError as exc:
-            self.session = None
             self.show_error(str(exc), retry=lambda: self._start_live(kind, target, size))
             return
-        self._live_args = (kind, target, size)
         self.mode = "live"
-        self._last_frame_key = None
         self._source_problem = False
         self.region_list.set_rows([])
         self.view.set_frame(None)  # not the still that was on screen under the video's name
-        self.view.set_placeholder(f"Opening {self._live_source_desc}…")
+        self.view.set_placeholder(f"Opening {self.live.description}…")
         self.acts.camera.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
-        self.set_status(f"Live: {self._live_source_desc}")
+        self.set_status(f"Live: {self.live.description}")
+        self._show_queue_progress()
         self._update_nav()
 
     def stop_live(self, quiet: bool = False) -> None:
-        session, self.session = self.session, None
-        if session is not None:
-            session.stop()
+        self.live.stop()
         if self.mode == "live":
             self.mode = "still" if self.queue else "idle"
-            self._live_args = None
             self.acts.camera.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
             if not quiet:
                 self.set_status("Live view stopped")
             if self.queue:
                 self.show_entry(self.current)
+            self._show_queue_progress()
             self._update_nav()
 
-    def _on_live_event(self, kind: str, message: str, fraction: float = -1.0) -> None:
+    def _on_live_event(self, event: LiveEvent) -> None:
         """LiveSession events, already moved to the GUI thread."""
-        k = kind.lower()
         args = self._live_restart_info()
         retry = (lambda a=args: self._start_live(*a)) if args else None
-        if k in ("sourcefailed", "failed"):
-            text = message or "The source could not be opened."
-            self._source_problem = True
-            self.show_error(text, retry=retry)
-            if self.view.frame() is None:
-                self.view.set_placeholder(f"{self._live_source_desc}\n{text}")
-        elif k in ("sourcelost", "lost"):
-            self._source_problem = True
-            self.show_error(
-                message or "The camera stopped delivering frames.", retry=retry, level="warning"
-            )
-        elif k in ("sourcerecovered", "recovered"):
-            self._source_problem = False
-            self.banner.dismiss()
-            self.set_status(message or "Source recovered")
-        elif k in ("sourceended", "ended"):
-            self.set_status(message or "The video ended")
-        elif k in ("sessionerror", "error"):
-            self.progress.hide()
-            self.show_error(message, level="warning")
-        elif k in ("modelsloading", "loading"):
-            if not self._source_problem:
+        message = event.message
+        match event:
+            case SourceFailed():
+                text = message or "The source could not be opened."
+                self._source_problem = True
+                self.show_error(text, retry=retry)
+                if self.view.frame() is None:
+                    self.view.set_placeholder(f"{self.live.description}\n{text}")
+            case SourceLost():
+                self._source_problem = True
+                text = message or "The camera stopped delivering frames."
+                self.show_error(text, retry=retry, level="warning")
+            case SourceRecovered():
+                self._source_problem = False
+                self.banner.dismiss()
+                self.set_status(message or "Source recovered")
+            case SourceEnded():
+                self.set_status(message or "The video ended")
+            case SessionError():
+                self.progress.hide()
+                self.show_error(message, level="warning")
+            case ModelsLoading(fraction=fraction):
+                if not self._source_problem:
+                    self.set_status(message)
+                if 0.0 <= fraction < 1.0:
+                    self.progress.show()
+                    self.progress.setValue(round(fraction * 100))
+            case ModelsReady():
+                self.progress.hide()
+                if not self._source_problem:
+                    self.set_status(message)
+            case SourceOpened():
+                self._source_problem = False
                 self.set_status(message)
-            if 0.0 <= fraction < 1.0:
-                self.progress.show()
-                self.progress.setValue(round(fraction * 100))
-        elif k in ("modelsready", "ready"):
-            self.progress.hide()
-            if not self._source_problem:
-                self.set_status(message)
-        elif k in ("sourceopened", "opened"):
-            self._source_problem = False
-            self.set_status(message)
 
     # ============================================================================ display
-    def _tick(self) -> None:
-        """30 Hz: copy the session's newest composed frame to the view; never waits."""
-        session = self.session
-        if session is None:
-            return
-        self.tick_times.append(time.monotonic())
-        view = session.latest_view()
-        if view is None:
-            return
-        key = (view.frame_index, view.timestamp, len(view.regions), view.frozen, view.original)
-        stats = view.stats
-        if key != self._last_frame_key:
-            self._last_frame_key = key
-            self.view.set_frame(view.image)
-            self._count_display_frame()
-            rows = [
-                Row(r.polygon, r.text, r.translation, r.source_lang or "", key=r.id)
-                for r in view.regions
-                if r.alpha > 0.05
-            ]
-            self.region_list.set_rows(rows)
-        self._show_live_stats(stats)
-
-    def _count_display_frame(self) -> None:
-        now = time.monotonic()
-        self.display_frames += 1
-        self._shown_times.append(now)
+    def _show_live_frame(self, view: Any) -> None:
+        self.view.set_frame(view.image)
+        rows = [
+            Row(r.polygon, r.text, r.translation, r.source_lang or "", key=r.id)
+            for r in view.regions
+            if r.alpha > 0.05
+        ]
+        self.region_list.set_rows(rows)
 
     def display_fps(self) -> float:
-        now = time.monotonic()
-        recent = [t for t in self._shown_times if now - t <= 2.0]
-        if len(recent) < 2:
-            return 0.0
-        return (len(recent) - 1) / max(1e-6, recent[-1] - recent[0])
-
-    def _show_live_stats(self, s: Any) -> None:
-        hits = getattr(s, "cache_hits", 0)
-        misses = getattr(s, "cache_misses", 0)
-        self.stats_label.setText(
-            f"display {self.display_fps():.1f} fps · source {s.source_fps:.1f} fps · "
-            f"OCR {s.ocr_passes_per_s:.2f}/s · ocr {s.ocr_ms:.0f} ms · "
-            f"translate {s.translate_ms:.0f} ms · overlay {s.overlay_ms:.0f} ms · "
-            f"cache {hits}/{hits + misses} hits"
-        )
+        return self.live.display_fps()
 
     def _show_stage_stats(self, timings: dict[str, float], cached: int) -> None:
         parts = [f"{k} {v:.0f} ms" for k, v in timings.items()]

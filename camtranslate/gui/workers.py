@@ -92,20 +92,3 @@ class Worker(QObject):
             job.cancelled.set()
         self.pool.clear()
         self.pool.waitForDone(timeout_ms)
-
-
-class LiveEvents(QObject):
-    """Carries LiveSession callbacks (fired on its threads) into the GUI thread."""
-
-    event = Signal(str, str, float)
-    """(kind, message, fraction): kind is the event class name ("SourceLost", ...); fraction is
-    the models' loading progress for "ModelsLoading" and -1 otherwise."""
-
-    def callback(self, event: object) -> None:
-        """Called on the session's threads: only a signal emit, which Qt queues safely."""
-        fraction = getattr(event, "fraction", -1.0)
-        self.event.emit(
-            type(event).__name__,
-            str(getattr(event, "message", "") or ""),
-            float(fraction) if isinstance(fraction, (int, float)) else -1.0,
-        )

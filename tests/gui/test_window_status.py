@@ -97,12 +97,12 @@ def test_models_ready_during_live_video_does_not_say_drop_images(make_window) ->
         def stop(self) -> None:
             pass
 
-    window.session, window._live_source_desc = _Live(), "clip.mp4"
+    window.live.session, window.live.description = _Live(), "clip.mp4"
     try:
         window._on_models_ready()
         assert window.message_label.text() == "Live: clip.mp4"
     finally:
-        window.session = None
+        window.live.session = None
     window._on_models_ready()
     assert window.message_label.text() == READY_STATUS
 

@@ -1,7 +1,7 @@
 """Sign text and language honesty, measured (issue 9): what the product draws on sign-like input.
 
   python benchmarks/bench_signs.py                 # every section, embedded models + probes
-  python benchmarks/bench_signs.py invented caps   # some sections
+  python benchmarks/bench_signs.py invented variants   # some sections
   python benchmarks/bench_signs.py --no-probes     # embedded models only
 
 Sections (each prints a Markdown table):
@@ -12,7 +12,9 @@ Sections (each prints a Markdown table):
 - confidence: mean token log-probability on Tatoeba (good translations) vs nonsense (random
   letter strings, sentences cut mid-word, OCR-like character noise): per threshold, how many
   good translations would be dropped and how much nonsense would be kept as is.
-- caps: chrF on Tatoeba .short upper-cased: sentence case only vs + the lower-cased variant.
+- variants: short sign text. A hand-written sign phrasebook (benchmarks/data/signs-*.tsv, exact
+  match with an accepted translation) and Tatoeba sentences of at most 3 words written as CAPS,
+  all lower and as written (chrF, case-blind): raw model, caps fix only, the product now.
 - langid: auto-detect accuracy per language (Tatoeba .short sources, ALL-CAPS sign words) and
   wrong-pair routing (text sent through a model of another language), old vs new settings.
 
@@ -282,21 +284,63 @@ def confidence_section(sets: dict[str, Path], thresholds: Sequence[float]) -> No
                 )
 
 
-def caps_section(sets: dict[str, Path]) -> None:
+PHRASEBOOK = REPO / "benchmarks" / "data"
+
+
+def phrasebook(pair: str) -> list[tuple[str, set[str]]]:
+    """(sign, accepted translations) from the hand-written benchmarks/data/signs-PAIR.tsv."""
+    rows = []
+    for line in (PHRASEBOOK / f"signs-{pair}.tsv").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            source, accepted = line.split("\t")
+            rows.append((source, {blind(a) for a in accepted.split(" | ")}))
+    return rows
+
+
+def blind(text: str) -> str:
+    """Case- and punctuation-blind form: signs are compared as a reader reads them."""
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+
+
+def variants_section(sets: dict[str, Path]) -> None:
+    """Short sign text: the sign phrasebook (exact match, any accepted translation, after the
+    guard) and Tatoeba sentences of at most 3 words written as signs are (chrF, case-blind)."""
     import sacrebleu
 
-    print("\n### ALL-CAPS handling (Tatoeba .short upper-cased, chrF vs upper-cased refs)\n")
-    print("| models | pair | sentence case only | + lower-cased variant, surer one wins |")
-    print("|---|---|---|---|")
+    from camtranslate.translate.guard import GuardedTranslator
+
+    settings = {
+        "raw model": {"fix_all_caps": False},
+        "caps → sentence case only": {"caps_variant_words": 0},
+        "now: + lower-cased and full-stop variants, no glued article": {},
+    }
+    print("\n### Short sign text (bench_signs.py variants)\n")
+    print("Phrasebook: % translated as an accepted translation (after the guard). Tatoeba ≤ 3")
+    print("words, final punctuation off, chrF case-blind: CAPS / all lower / as written.\n")
+    print("| models | pair | handling | phrasebook | Tatoeba CAPS | lower | as written |")
+    print("|---|---|---|---|---|---|---|")
     for name, root in sets.items():
         for pair in ("en-pt", "pt-en"):
+            book = phrasebook(pair)
             src, ref = tsv(f"{pair}.short")
-            up_src, up_ref = [s.upper() for s in src], [r.upper() for r in ref]
-            row = []
-            for words in (0, 3):
-                hyps = translator(root, pair, caps_variant_words=words).translate_batch(up_src)
-                row.append(f"{sacrebleu.corpus_chrf(hyps, [up_ref]).score:.1f}")
-            print(f"| {name} | {pair} | {row[0]} | {row[1]} |")
+            short = [
+                (s.rstrip(".!?"), r) for s, r in zip(src, ref, strict=True) if len(s.split()) <= 3
+            ]
+            forms = {
+                "CAPS": [s.upper() for s, _ in short],
+                "lower": [s.lower() for s, _ in short],
+                "as written": [s for s, _ in short],
+            }
+            refs = [[blind(r) for _, r in short]]
+            for label, options in settings.items():
+                tr = GuardedTranslator(translator(root, pair, **options))
+                got = [v.text for v in tr.verdicts([s for s, _ in book])]
+                hits = sum(blind(g) in ok for g, (_, ok) in zip(got, book, strict=True))
+                cells = [f"{100 * hits / len(book):.1f} % of {len(book)}"]
+                for texts in forms.values():
+                    hyps = [blind(v.text) for v in tr.verdicts(texts)]
+                    cells.append(f"{sacrebleu.corpus_chrf(hyps, refs).score:.1f}")
+                print(f"| {name} | {pair} | {label} | " + " | ".join(cells) + " |")
 
 
 def langid_section() -> None:
@@ -353,7 +397,7 @@ def langid_section() -> None:
 SECTIONS: dict[str, Callable[[argparse.Namespace, dict[str, Path]], None]] = {
     "invented": lambda a, s: invented_section(s),
     "confidence": lambda a, s: confidence_section(s, a.thresholds),
-    "caps": lambda a, s: caps_section(s),
+    "variants": lambda a, s: variants_section(s),
     "langid": lambda a, s: langid_section(),
 }
 

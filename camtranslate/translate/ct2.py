@@ -221,11 +221,11 @@ def pick_variant(core: str, candidates: list[Scored], source_lang: str, target_l
     """The candidate with the fewest added function words, then the highest score; its score
     is the best of all candidates' (see the comment below).
 
-    Measured on a hand-written sign phrasebook (benchmarks/data/signs-*.tsv, exact match any
-    accepted translation) and on Tatoeba ≤ 3 words (chrF, case-blind) as caps / all-lower / as
-    written (bench_signs.py variants): en→pt signs 72.1 → 78.7 %, Tatoeba 68.1 / 65.0 / 69.2 →
-    69.0 / 69.0 / 69.4; pt→en signs 68.2 → 76.6 %, Tatoeba 64.1 / 61.1 / 64.9 → 66.0 / 66.0 /
-    66.9 (against the caps-only lower-case variant it replaces).
+    Measured on a hand-written sign phrasebook (benchmarks/data/signs-*.tsv, exact match with
+    an accepted translation, after the guard) and on Tatoeba ≤ 3 words written as CAPS / all
+    lower / as is (chrF, case-blind), against sentence-casing caps only (`bench_signs.py
+    variants`): en→pt signs 72.1 → 80.3 %, Tatoeba 68.1 / 68.1 / 69.2 → 69.0 / 69.0 / 69.5;
+    pt→en signs 66.4 → 76.6 %, Tatoeba 64.2 / 64.2 / 64.9 → 66.0 / 66.0 / 66.9.
     """
     if len(candidates) == 1:
         return candidates[0]

@@ -42,6 +42,7 @@ from camtranslate.config import AUTO, PipelineConfig
 from camtranslate.gui.actions import build_menus, build_toolbars, create_actions, fit_toolbars
 from camtranslate.gui.engine import EngineController
 from camtranslate.gui.live_controller import LiveController
+from camtranslate.gui.model_card import LANGUAGE_NAMES, card_for, no_model_card
 from camtranslate.gui.qtimage import qimage_to_bgr
 from camtranslate.gui.settings import Settings
 from camtranslate.gui.still_queue import (
@@ -73,24 +74,6 @@ from camtranslate.types import FrameResult
 log = logging.getLogger(__name__)
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv")
-LANGUAGE_NAMES = {
-    "auto": "Auto-detect",
-    "ar": "Arabic",
-    "de": "German",
-    "en": "English",
-    "es": "Spanish",
-    "fr": "French",
-    "it": "Italian",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "nl": "Dutch",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-    "zh": "Chinese",
-}
 NO_MODEL_PREFIX = "No model for"
 READY_STATUS = "Ready: drop images, open a file, paste (Ctrl+V) or start a camera"
 
@@ -136,6 +119,8 @@ class MainWindow(QMainWindow):
         self._banner_entry: int | None = None  # the still whose error the banner shows
         self._sources: list[str] = []  # source languages the models read (Auto-detect aside)
         self._model_banner = False
+        self.model_box: QMessageBox | None = None
+        """The last Model info box shown (non-modal)."""
         self._source_problem = False
         """The live source failed or was lost: routine live messages must not hide that."""
 
@@ -361,12 +346,11 @@ class MainWindow(QMainWindow):
             self.model_combo.addItem("No translation model", None)
             return
         for m in models:
-            mf = m.manifest
-            pair = f"{'/'.join(mf.source_langs)}→{'/'.join(mf.target_langs)}"
-            self.model_combo.addItem(f"{pair}  {mf.id}", m)
+            card = card_for(m)
+            self.model_combo.addItem(card.label, m)
             self.model_combo.setItemData(
                 self.model_combo.count() - 1,
-                f"{mf.id} ({m.origin}, {mf.family}, {mf.quantization})\n{m.path}",
+                f"{card.title}\n{card.text}",
                 Qt.ItemDataRole.ToolTipRole,
             )
         self._sync_model_combo()
@@ -731,11 +715,12 @@ class MainWindow(QMainWindow):
     def _entry_summary(entry: QueueEntry) -> str:
         assert entry.result is not None
         t = entry.result.timings_ms
-        n = len(entry.result.regions)
-        return (
-            f"{entry.name}: {n} text region{'' if n == 1 else 's'} translated "
-            f"({sum(t.values()):.0f} ms)"
-        )
+        regions = entry.result.regions
+        n = len(regions)
+        drawn = sum(1 for r in regions if r.translation and r.translation != r.region.text)
+        found = f"{n} text region{'' if n == 1 else 's'}"
+        what = f"{found} translated" if drawn == n else f"{found}, {drawn} translated"
+        return f"{entry.name}: {what} ({sum(t.values()):.0f} ms)"
 
     def _update_nav(self) -> None:
         n = len(self.queue)
@@ -1086,22 +1071,21 @@ class MainWindow(QMainWindow):
 
     # ============================================================================ dialogs
     def show_model_info(self) -> None:
+        """The chosen model's card: languages, built in or installed, size, licence; the
+        developer text (id, folder, provenance) under Show Details."""
         m = self.model_combo.currentData()
         if m is None:
             shown = self.model_combo.currentText()
-            what = shown if shown.startswith(NO_MODEL_PREFIX) else "No translation model"
-            text = f"{what} is installed.\nInstall one with: camtranslate models install <id>"
+            card = no_model_card(shown if shown.startswith(NO_MODEL_PREFIX) else "No model")
         else:
-            mf = m.manifest
-            text = (
-                f"Model: {mf.id}\nLanguages: {', '.join(mf.source_langs)} → "
-                f"{', '.join(mf.target_langs)}\nFamily: {mf.family}, {mf.format} "
-                f"{mf.quantization}\nOrigin: {m.origin}\nFolder: {m.path}\n"
-                f"Source: {mf.source}\nLicence: {mf.license}"
-            )
-        box = QMessageBox(QMessageBox.Icon.Information, "Model info", text, parent=self)
+            card = card_for(m)
+        box = QMessageBox(QMessageBox.Icon.Information, "Model info", card.title, parent=self)
+        box.setInformativeText(card.text)
+        if card.details:
+            box.setDetailedText(card.details)
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.show()
+        self.model_box = box
 
     def show_about(self) -> None:
         QMessageBox.about(

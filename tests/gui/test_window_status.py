@@ -221,3 +221,14 @@ def test_background_translation_can_be_cancelled(
     assert [e.state for e in window.queue][1:] == ["waiting", "waiting"]
     assert "when shown" in window.message_label.text()
     assert not window.cancel_button.isVisible()
+
+
+def test_model_info_is_a_user_card_with_developer_details(make_window) -> None:
+    window = make_window(warmup=False)
+    window.show_model_info()
+    box = window.model_box
+    assert box is not None and box.text() == "English → Portuguese"
+    assert "built in" in box.informativeText() and "../" not in box.informativeText()
+    assert "camtranslate-en-pt" in box.detailedText()
+    assert window.model_combo.currentText() == "en→pt · built in"
+    box.close()

@@ -60,6 +60,16 @@ class PassReport:
     reused: int
     """Lines whose text was kept from an earlier pass."""
     ms: float
+    fresh: tuple[tuple[float, float], ...] = ()
+    """Centres (frame pixels) of the lines read this pass: a reused text is not a new
+    reading, so the stabilizer must not count it as another vote."""
+
+    def is_fresh(self, polygon: object) -> bool:
+        """Whether a region (a line or a block of lines) holds a line read this pass."""
+        pts = np.asarray(polygon, np.float64).reshape(-1, 2)
+        x0, y0 = pts.min(axis=0) - 2
+        x1, y1 = pts.max(axis=0) + 2
+        return any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in self.fresh)
 
 
 @dataclass
@@ -249,6 +259,9 @@ class IncrementalReader:
             recognized=len(todo),
             reused=reused,
             ms=(time.perf_counter() - t0) * 1000,
+            fresh=tuple(
+                (float(quads[i][:, 0].mean()), float(quads[i][:, 1].mean())) for i in todo
+            ),
         )
         return regions, report
 
@@ -284,9 +297,9 @@ class IncrementalReader:
             grown = False
             for r in rects:
                 for b in boxes:
-                    if _overlaps(tuple(r), b) and not (
-                        r[0] <= b[0] - 4 and r[1] <= b[1] - 4 and r[2] >= b[2] + 4 and r[3] >= b[3] + 4
-                    ):
+                    inside = r[0] <= b[0] - 4 and r[1] <= b[1] - 4
+                    inside = inside and r[2] >= b[2] + 4 and r[3] >= b[3] + 4
+                    if _overlaps(tuple(r), b) and not inside:
                         r[0], r[1] = min(r[0], b[0] - 8), min(r[1], b[1] - 8)
                         r[2], r[3] = max(r[2], b[2] + 8), max(r[3], b[3] + 8)
                         grown = True

@@ -280,8 +280,8 @@ class LiveSession:
         self._tgt_lang = target_lang
         self._on_event = on_event
         self._overlay = overlay
-        self._stabilizer = stabilizer or Stabilizer()
-        self._detector = change_detector or ChangeDetector()
+        self._stabilizer = stabilizer if stabilizer is not None else Stabilizer()
+        self._detector = change_detector if change_detector is not None else ChangeDetector()
         self._tracker = MotionTracker()
         self._slot = LatestFrameSlot()
         self._lock = threading.RLock()
@@ -671,7 +671,12 @@ class LiveSession:
             m_k = np.eye(3) if m_k is None else m_k
             inv = np.linalg.inv(m_k)
             observations = [
-                Observation(warp_polygon(inv, r.polygon), r.text, float(r.confidence))
+                Observation(
+                    warp_polygon(inv, r.polygon),
+                    r.text,
+                    float(r.confidence),
+                    fresh=report is None or report.is_fresh(r.polygon),
+                )
                 for r in regions
                 if r.text.strip()
             ]

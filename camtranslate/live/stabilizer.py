@@ -28,6 +28,10 @@ class Observation:
     polygon: Polygon
     text: str
     confidence: float = 1.0
+    fresh: bool = True
+    """False: the text was not read again, only carried over from an earlier reading of
+    unchanged pixels (incremental OCR). It keeps the region alive but is no new vote: one
+    reading repeated every pass must not outvote the readings before it."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,9 @@ class Stabilizer:
     def _vote(self, track: _Track, obs: Observation) -> None:
         key = text_key(obs.text)
         if not key:
+            return
+        if not obs.fresh and key in track.votes:
+            track.misses = 0  # seen again, unchanged: alive, but no new evidence
             return
         for k in track.votes:
             track.votes[k] *= self.decay

@@ -84,7 +84,7 @@ SUPPORTED_LANGS = LATIN_LANGS | {"zh", "ja"}
 
 @dataclass(frozen=True)
 class OrtOptions:
-    """ONNX Runtime session options for the det/rec/cls sessions (see benchmarks/bench_ocr_speed.py).
+    """ONNX Runtime options for the det/rec/cls sessions (benchmarks/bench_ocr_speed.py).
 
     ``intra_threads`` 0 lets ONNX Runtime use one thread per core. ``spinning`` False stops idle
     pool threads from busy-waiting between calls: the OCR worker shares the CPU with capture,
@@ -325,9 +325,7 @@ class RapidOcrEngine:
         from rapidocr.utils.process_img import get_rotate_crop_image
 
         image = check_image(image)
-        crops = [
-            get_rotate_crop_image(image, np.array(q, np.float32).reshape(4, 2)) for q in quads
-        ]
+        crops = [get_rotate_crop_image(image, np.array(q, np.float32).reshape(4, 2)) for q in quads]
         with self._lock:
             rec = self._engine._load_rec_model()
             out = rec(TextRecInput(img=crops))

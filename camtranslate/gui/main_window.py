@@ -731,7 +731,7 @@ class MainWindow(QMainWindow):
         else:
             e = self.queue[self.current]
             suffix = {
-                QUEUED: " (waiting)",
+                QUEUED: " (queued)",
                 WAITING: " (translated when shown)",
                 RUNNING: " (translating…)",
                 FAILED: " (failed)",

@@ -346,8 +346,10 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
     from camtranslate.bench.live import register as register_bench_live
     from camtranslate.distill.cli import register as register_distill
     from camtranslate.models.cli import register as register_models
+    from camtranslate.translate.glossary_cli import register as register_glossary
 
     register_models(sub)
+    register_glossary(sub)
     register_distill(sub)
     p_bench = sub.add_parser("bench", help="measure the live loop and the engine")
     bench_sub = p_bench.add_subparsers(dest="bench_command", metavar="BENCH", required=True)

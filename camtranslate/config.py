@@ -33,6 +33,8 @@ class PipelineConfig:
     use_cache: bool = True
     cache_path: Path | None = None
     """None: the user cache dir's phrase cache (see paths.phrase_cache_path)."""
+    glossary_path: Path | None = None
+    """None: the user config dir's glossary (paths.glossary_path)."""
     models_dirs: tuple[Path, ...] = ()
     """Extra model folders searched before the user's and the embedded ones."""
     erase: str = "fill"

@@ -76,6 +76,11 @@ def phrase_cache_path() -> Path:
     return user_cache_dir() / "phrase-cache.sqlite3"
 
 
+def glossary_path() -> Path:
+    """The user's glossary (translate/glossary.py): names to keep, terms to translate their way."""
+    return user_config_dir() / "glossary.tsv"
+
+
 def sample_image_path() -> Path:
     """The bundled sample the README's run command and the self-test translate."""
     return resources_dir() / "samples" / "sign.jpg"

@@ -4,6 +4,8 @@ Signs mix things a translation model mangles or drops:
 - web addresses, e-mail addresses and @handles: "info@shop.com" came back as "info.shop.com",
   "https://x.com" as "https://x.com.", and "instagram.com/mango" was reported as Italian with
   "no model for it→pt". They are copied through verbatim, never translated or reported;
+- names and terms in the user's glossary (translate/glossary.py): kept as written or drawn as
+  the user's translation;
 - two scripts on one line, as on bilingual signs: "出口 EXIT" came back as "- SAÍDA" and
   "ENTRADA 入口" as "ENTRADA" (the Latin-script model drops what it cannot read). Each script
   run is translated (or kept) on its own and the line is put back together in its order.
@@ -16,7 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from camtranslate.translate.glossary import Span
 
 _TLD = (
     r"(?:com|org|net|edu|gov|info|biz|io|co|app|shop|store"
@@ -46,7 +51,13 @@ MIN_RUN_LETTERS = 2
 class Piece:
     text: str
     translate: bool
-    """False: copied through verbatim (an address, a handle, the spaces between script runs)."""
+    """False: copied through (an address, a handle, a glossary term, the spaces between runs)."""
+    shown: str | None = None
+    """What to draw for a piece copied through, when not its text (a glossary translation)."""
+
+    @property
+    def output(self) -> str:
+        return self.text if self.shown is None else self.shown
 
 
 def _script_group(ch: str) -> str:
@@ -111,14 +122,21 @@ def _with_spaces(piece: str) -> list[Piece]:
     return out
 
 
-def split(text: str) -> list[Piece]:
+def split(text: str, terms: Sequence[Span] = ()) -> list[Piece]:
     """The pieces of `text`, in order; joining their texts gives `text` back exactly.
 
-    A text with nothing to protect and one script is one translatable piece (the common case).
+    `terms`: glossary spans (translate/glossary.py), copied through as the glossary says; they
+    win over an address that overlaps them. A text with nothing to protect and one script is
+    one translatable piece (the common case).
     """
     pieces: list[Piece] = []
     pos = 0
-    for start, end in [*_protected_spans(text), (len(text), len(text))]:
+    shown = {(t.start, t.end): t.text for t in terms}
+    spans = [(t.start, t.end) for t in terms]
+    for span in _protected_spans(text):
+        if all(span[1] <= s or span[0] >= e for s, e in spans):
+            spans.append(span)
+    for start, end in [*sorted(spans), (len(text), len(text))]:
         between = text[pos:start]
         if between.strip():
             for run in _script_runs(between):
@@ -126,7 +144,7 @@ def split(text: str) -> list[Piece]:
         elif between:
             pieces.append(Piece(between, False))
         if end > start:
-            pieces.append(Piece(text[start:end], False))
+            pieces.append(Piece(text[start:end], False, shown.get((start, end))))
         pos = end
     words = [p for p in pieces if not p.text.isspace()]
     if len(words) == 1 and words[0].translate:

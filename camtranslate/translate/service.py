@@ -23,6 +23,7 @@ from camtranslate.models.registry import InstalledModel, ModelRegistry
 from camtranslate.translate import segments
 from camtranslate.translate.cache import CachedTranslator, PhraseCache
 from camtranslate.translate.ct2 import CT2Translator, DecodeOptions
+from camtranslate.translate.glossary import Glossary, GlossaryFile
 from camtranslate.translate.guard import MIN_SCORE, GuardedTranslator, decode
 from camtranslate.translate.langdetect import UNKNOWN, LanguageDetector, script_fits
 
@@ -39,6 +40,8 @@ prior); texts routed through a model of another language 21 (→pt) and 40 (→e
 against 249 and 295 with the old ×3 prior on every text plus the weak-foreign override.
 See docs/results/translate.md."""
 INSTALL_HINT = "install one with `camtranslate models install`"
+GLOSSARY = "glossary"
+"""The route entry of a text that shows a glossary translation."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ class TranslationOutcome:
     """The language translated from (detected under "auto"); "unknown" when undetectable."""
     cached: bool = False
     route: tuple[str, ...] = ()
-    """Model ids used in order (two for a pivot); empty when the text passed through unchanged."""
+    """Model ids used in order (two for a pivot), then GLOSSARY when a glossary translation is
+    drawn; empty when the text passed through unchanged."""
     reason: str = ""
     """Why the text was left untranslated ("" when it was translated, or needed no translation:
     already in the target language, no letters)."""
@@ -86,8 +90,11 @@ class TranslationService:
         *,
         options: DecodeOptions | None = None,
         min_score: float = MIN_SCORE,
+        glossary: Glossary | GlossaryFile | None = None,
     ) -> None:
         self.registry = registry
+        self.glossary = glossary
+        """The user's terms: kept as written or drawn their way (translate/glossary.py)."""
         self.min_score = min_score
         """Translations the model scores below this are not shown (guard.MIN_SCORE)."""
         self.cache = cache
@@ -241,7 +248,11 @@ class TranslationService:
         by run (translate/segments.py); all pieces of all texts still go in one batch per pair.
         """
         texts = list(texts)
-        split_texts = [segments.split(t) for t in texts]
+        glossary = self.glossary
+        tgt = normalize_lang(target)
+        split_texts = [
+            segments.split(t, glossary.spans(t, tgt) if glossary is not None else ()) for t in texts
+        ]
         flat = [p.text for pieces in split_texts for p in pieces if p.translate]
         if all(len(p) == 1 and p[0].translate for p in split_texts):
             return self._translate_pieces(texts, source, target)
@@ -260,12 +271,14 @@ class TranslationService:
                 outs.append(out)
                 parts.append(out.translation)
             else:
-                parts.append(piece.text)
+                parts.append(piece.output)
         if len(pieces) == 1 and outs:
             return outs[0]
         translated = [o for o in outs if o.route and not o.reason]
         main = max(translated or outs, key=lambda o: len(o.text), default=None)
         route = tuple(dict.fromkeys(m for o in translated for m in o.route))
+        if any(p.output != p.text for p in pieces if not p.translate):
+            route += (GLOSSARY,)
         # partly translated lines show what was kept in place; a reason only when nothing was
         reason = "" if translated or main is None else main.reason
         return TranslationOutcome(

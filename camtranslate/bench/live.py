@@ -246,8 +246,12 @@ class _Schedule:
         self.pending: tuple[float, str] | None = None
         self.latencies: list[float] = []
         self.missed = 0
+        self.since: dict[int, tuple[str, float]] = {}
 
     def see(self, view: Any, now: float) -> None:
+        for r in view.regions:  # since when each region shows its current translation
+            if r.translation and self.since.get(r.id, ("", 0.0))[0] != r.translation:
+                self.since[r.id] = (r.translation, now)
         phase = (view.frame_index % self.frames) // self.per_text
         if phase != self.phase:
             if self.pending is not None:
@@ -257,7 +261,14 @@ class _Schedule:
         if self.pending is None:
             return
         since, text = self.pending
-        if any(r.translation and _same_text(r.text, text) for r in view.regions):
+        # a translation of the new text, drawn after the change (not one left from the last
+        # time the clip showed this text)
+        if any(
+            r.translation
+            and _same_text(r.text, text)
+            and self.since[r.id][1] >= since
+            for r in view.regions
+        ):
             self.latencies.append(now - since)
             self.pending = None
 

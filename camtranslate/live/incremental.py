@@ -11,9 +11,11 @@ tracker already knows how it moved (world → frame homographies, see tracking.p
 3. reads only lines that are new or whose own pixels changed; lines the tracker holds steady
    keep their text (moved to where the homography puts them) and cost nothing.
 
-A *full* detection runs on the first pass, every ``full_interval_s`` seconds, when the tracker
-lost the scene (tracking confidence dropped), and when more than ``max_change_fraction`` of the
-frame changed. Even then an unchanged line is not read again, unless its text is older than
+A *full* detection runs on the first pass, after every ``full_interval_s`` seconds of changing
+picture (time between passes counts up to ``idle_gap_s`` each: a scene that stood still for a
+minute does not pay a full detection for its first small change), when the tracker lost the
+scene (tracking confidence dropped), and when more than ``max_change_fraction`` of the frame
+changed. Even then an unchanged line is not read again, unless its text is older than
 ``max_text_age_s``. So text that partial detection missed (cut at a box edge) shows up within
 ``full_interval_s`` plus one pass, and no reused reading is older than ``max_text_age_s``.
 
@@ -60,16 +62,24 @@ class PassReport:
     reused: int
     """Lines whose text was kept from an earlier pass."""
     ms: float
-    fresh: tuple[tuple[float, float], ...] = ()
-    """Centres (frame pixels) of the lines read this pass: a reused text is not a new
-    reading, so the stabilizer must not count it as another vote."""
+    fresh: tuple[tuple[float, float, bool], ...] = ()
+    """(x, y, pixels changed) per line read this pass: its centre in frame pixels and whether
+    it was read because its own pixels changed. A reused text is not a new reading, so the
+    stabilizer must not count it as another vote."""
 
-    def is_fresh(self, polygon: object) -> bool:
-        """Whether a region (a line or a block of lines) holds a line read this pass."""
+    def _lines_in(self, polygon: object) -> list[bool]:
         pts = np.asarray(polygon, np.float64).reshape(-1, 2)
         x0, y0 = pts.min(axis=0) - 2
         x1, y1 = pts.max(axis=0) + 2
-        return any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in self.fresh)
+        return [c for x, y, c in self.fresh if x0 <= x <= x1 and y0 <= y <= y1]
+
+    def is_fresh(self, polygon: object) -> bool:
+        """Whether a region (a line or a block of lines) holds a line read this pass."""
+        return bool(self._lines_in(polygon))
+
+    def is_changed(self, polygon: object) -> bool:
+        """Whether a region holds a line read this pass because its pixels changed."""
+        return any(self._lines_in(polygon))
 
 
 @dataclass
@@ -107,6 +117,7 @@ class IncrementalReader:
         pixel_threshold: int = 24,
         line_change_fraction: float = 0.04,
         iou_match: float = 0.5,
+        idle_gap_s: float = 0.5,
     ) -> None:
         if not supports_incremental(engine):
             raise TypeError(f"{type(engine).__name__} cannot detect and read separately")
@@ -118,6 +129,7 @@ class IncrementalReader:
         self.pixel_threshold = pixel_threshold
         self.line_change_fraction = line_change_fraction
         self.iou_match = iou_match
+        self.idle_gap_s = idle_gap_s
         self.reset()
 
     def reset(self) -> None:
@@ -126,7 +138,8 @@ class IncrementalReader:
         self._ref: np.ndarray | None = None  # small grey of the previous pass's frame
         self._ref_matrix = np.eye(3)  # world -> that frame
         self._ref_size: tuple[int, int] = (0, 0)
-        self._last_full = -1e18
+        self._busy_s = 0.0  # seconds of changing picture since the last full detection
+        self._last_pass = 0.0
 
     # -- the change mask ---------------------------------------------------------------------
     def _small(self, image: np.ndarray) -> tuple[np.ndarray, float]:
@@ -182,7 +195,7 @@ class IncrementalReader:
             reason = "first"
         elif tracking_lost:
             reason = "tracking"
-        elif now - self._last_full >= self.full_interval_s:
+        elif self._busy_s + min(now - self._last_pass, self.idle_gap_s) >= self.full_interval_s:
             reason = "interval"
         changed: np.ndarray | None = None
         if reason in ("", "interval"):
@@ -240,8 +253,8 @@ class IncrementalReader:
         lines += [line for _, line in kept]
         self._lines = lines
         self._ref, self._ref_matrix, self._ref_size = small, matrix.copy(), (w, h)
-        if reason:
-            self._last_full = now
+        self._busy_s = 0.0 if reason else self._busy_s + min(now - self._last_pass, self.idle_gap_s)
+        self._last_pass = now
         raw = [(q, text, score) for q, text, score, _ in (r for r in results if r is not None)]
         raw += [(quad, line.text, line.score) for quad, line in kept]
         regions = make_regions(
@@ -260,7 +273,14 @@ class IncrementalReader:
             reused=reused,
             ms=(time.perf_counter() - t0) * 1000,
             fresh=tuple(
-                (float(quads[i][:, 0].mean()), float(quads[i][:, 1].mean())) for i in todo
+                (
+                    float(quads[i][:, 0].mean()),
+                    float(quads[i][:, 1].mean()),
+                    reason in ("", "interval", "large-change")
+                    and self._changed_fraction(quads[i], changed, scale)
+                    > self.line_change_fraction,
+                )
+                for i in todo
             ),
         )
         return regions, report
@@ -341,15 +361,22 @@ class IncrementalReader:
                 best, best_iou = i, iou
         if best is None or now - self._lines[best].read_at > self.max_text_age_s:
             return None
+        if self._changed_fraction(quad, changed, scale) > self.line_change_fraction:
+            return None
+        return best
+
+    @staticmethod
+    def _changed_fraction(quad: np.ndarray, changed: np.ndarray | None, scale: float) -> float:
+        """Share of a quad's bounding box the change mask marks (1.0 without a mask)."""
+        if changed is None:
+            return 1.0
         x0, y0, x1, y1 = (v * scale for v in _bbox(quad))
         hs, ws = changed.shape[:2]
         xa, ya = max(0, int(x0)), max(0, int(y0))
         xb, yb = min(ws, int(np.ceil(x1)) + 1), min(hs, int(np.ceil(y1)) + 1)
         if xb <= xa or yb <= ya:
-            return None
-        if float(changed[ya:yb, xa:xb].mean()) > self.line_change_fraction:
-            return None
-        return best
+            return 1.0
+        return float(changed[ya:yb, xa:xb].mean())
 
 
 __all__ = ["IncrementalReader", "PassReport", "supports_incremental"]

@@ -244,6 +244,11 @@ class LiveSession:
     settle_passes = 2
     """Extra OCR passes after a change even if the frames stop changing: a still scene gets
     three readings to vote on (and a second chance at words one pass missed), then none."""
+    settle_s = 1.0
+    """With incremental OCR, passes also go on for this long after the last change: they cost
+    next to nothing on unchanged frames and let a new reading that holds still earn its
+    confirming vote (Stabilizer.hold_s), so a sign's new text is shown without waiting for
+    the next change."""
     compose_interval_s = 1 / 30
     """The compose thread redraws at least this often while fades run (and on every frame)."""
     shape_lock_px = 1.0
@@ -576,16 +581,21 @@ class LiveSession:
         if not self._warmup():
             return
         settle = 0
+        settle_until = 0.0
         while not self._stop.is_set():
             if self._retranslate:
                 self._do_retranslate()
             frame = self._slot.take(timeout=0.25)
             if frame is None or self._stop.is_set() or self._frozen is not None:
                 continue
-            if self._detector.changed(frame.image):
+            now = time.monotonic()
+            changed = self._detector.changed(frame.image)
+            if changed:
                 settle = self.settle_passes
             elif settle > 0:  # a few more readings of a scene that just changed: votes to settle
                 settle -= 1
+            elif now < settle_until and self._incremental_reader() is not None:
+                pass  # cheap passes over unchanged pixels: held readings get confirmed
             else:
                 with self._lock:
                     self._skipped += 1
@@ -593,6 +603,8 @@ class LiveSession:
             try:
                 self._ocr_pass(frame)
                 self._detector.accept(frame.image)
+                if changed:  # counted from the end of the pass that read the change
+                    settle_until = time.monotonic() + self.settle_s
             except Exception as exc:
                 self._error("ocr", exc)
                 self._stop.wait(0.5)
@@ -676,6 +688,7 @@ class LiveSession:
                     r.text,
                     float(r.confidence),
                     fresh=report is None or report.is_fresh(r.polygon),
+                    changed=report is not None and report.is_changed(r.polygon),
                 )
                 for r in regions
                 if r.text.strip()

@@ -32,6 +32,9 @@ class Observation:
     """False: the text was not read again, only carried over from an earlier reading of
     unchanged pixels (incremental OCR). It keeps the region alive but is no new vote: one
     reading repeated every pass must not outvote the readings before it."""
+    changed: bool = False
+    """A fresh reading taken because this region's own pixels changed (incremental OCR): the
+    sign may say something else now."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class _Track:
     shown_since: float | None = None
     misses: int = 0
     retired_at: float | None = None
+    read_at: dict[str, float] = field(default_factory=dict)  # vote key -> first fresh reading
+    held: set[str] = field(default_factory=set)  # keys that earned their hold-still vote
+    changed_keys: set[str] = field(default_factory=set)  # keys read from changed pixels
 
 
 def text_key(text: str) -> str:
@@ -96,6 +102,7 @@ class Stabilizer:
         fade_in_s: float = 0.25,
         fade_out_s: float = 0.5,
         similar_ratio: float = 0.7,
+        hold_s: float = 0.5,
     ) -> None:
         self.iou_threshold = iou_threshold
         self.decay = decay
@@ -105,6 +112,11 @@ class Stabilizer:
         self.fade_in_s = fade_in_s
         self.fade_out_s = fade_out_s
         self.similar_ratio = similar_ratio
+        self.hold_s = hold_s
+        """A reading carried over unchanged (not re-read) for this long earns one more vote:
+        the pixels it came from held still, so it is not a passing glimpse. When it was read
+        because the region's pixels changed and it is not a near-miss of what is shown, it
+        wins outright: the sign now says something else (old votes were about old pixels)."""
         self._tracks: dict[int, _Track] = {}
         self._ids = itertools.count(1)
         self.changes = 0
@@ -136,7 +148,7 @@ class Stabilizer:
                 continue
             used_t.add(ti)
             used_o.add(oi)
-            self._vote(live[ti], observations[oi])
+            self._vote(live[ti], observations[oi], now)
         for ti, track in enumerate(live):
             if ti in used_t:
                 continue
@@ -148,15 +160,27 @@ class Stabilizer:
             if oi not in used_o and text_key(obs.text):
                 track = _Track(id=next(self._ids), polygon=obs.polygon)
                 self._tracks[track.id] = track
-                self._vote(track, obs)
+                self._vote(track, obs, now)
 
-    def _vote(self, track: _Track, obs: Observation) -> None:
+    def _vote(self, track: _Track, obs: Observation, now: float = 0.0) -> None:
         key = text_key(obs.text)
         if not key:
             return
+        held = False
         if not obs.fresh and key in track.votes:
-            track.misses = 0  # seen again, unchanged: alive, but no new evidence
-            return
+            track.misses = 0  # seen again, unchanged: alive, but no new evidence...
+            first = track.read_at.get(key)
+            if key in track.held or first is None or now - first < self.hold_s:
+                return
+            track.held.add(key)  # ...except once, when it has held still for hold_s
+            held = True
+        elif obs.fresh:  # a new reading: its hold-still clock starts again
+            track.read_at[key] = now
+            track.held.discard(key)
+            if obs.changed:
+                track.changed_keys.add(key)
+            else:
+                track.changed_keys.discard(key)
         for k in track.votes:
             track.votes[k] *= self.decay
         weight = 0.5 + 0.5 * float(obs.confidence)
@@ -166,6 +190,15 @@ class Stabilizer:
             # a near-miss of what is shown ("EX1T" for "EXIT") also supports it: OCR noise
             # spread over many variants must not outvote a consistent reading
             track.votes[shown] = track.votes.get(shown, 0.0) + weight / 2
+        if (
+            held
+            and key in track.changed_keys
+            and shown is not None
+            and key != shown
+            and similar(key, shown) < self.similar_ratio
+        ):
+            lead = self.switch_ratio * track.votes.get(shown, 0.0) + 1e-3
+            track.votes[key] = max(track.votes[key], lead, self.min_weight)
         track.readings[key] = obs.text
         track.misses = 0
         if track.shown_key is None or key == track.shown_key:
@@ -176,6 +209,9 @@ class Stabilizer:
             track.polygon = tuple((float(x), float(y)) for x, y in blend)
         # forget readings whose weight has decayed to nothing
         track.votes = {k: v for k, v in track.votes.items() if v > 0.05 or k == track.shown_key}
+        track.read_at = {k: v for k, v in track.read_at.items() if k in track.votes}
+        track.held &= set(track.votes)
+        track.changed_keys &= set(track.votes)
 
     def _candidate(self, track: _Track) -> str | None:
         """The reading that should be shown: the leader, if it is confidently ahead."""

@@ -70,19 +70,23 @@ class ChangeDetector:
     Compares against the last *accepted* frame, not the previous one, so a slow drift still
     adds up to a change. A frame counts as changed when the mean absolute difference of the
     small grey copies exceeds ``mean_threshold`` grey levels or more than ``area_fraction`` of
-    the pixels moved by over ``pixel_threshold`` (a small sign appearing in a corner).
+    the pixels moved by over ``pixel_threshold`` (a small sign appearing in a corner), or at
+    least ``min_pixels`` of them did (new text on a sign that stays put: a 330x95 board on a
+    720p frame whose words change moves about 0.2 % of the small copy's pixels).
     Downscaling by area plus a blur averages sensor noise (σ≈3-5 levels) down to about one level,
     and the median difference is removed first so auto-exposure drift does not count.
     """
 
     def __init__(
         self,
-        width: int = 96,
+        width: int = 128,
         mean_threshold: float = 3.0,
         pixel_threshold: int = 25,
         area_fraction: float = 0.005,
+        min_pixels: int = 8,
     ) -> None:
         self.width = width
+        self.min_pixels = min_pixels
         self.mean_threshold = mean_threshold
         self.pixel_threshold = pixel_threshold
         self.area_fraction = area_fraction
@@ -90,20 +94,28 @@ class ChangeDetector:
 
     def difference(self, image: np.ndarray) -> tuple[float, float]:
         """(mean abs difference, fraction of strongly changed pixels) against the reference."""
+        mean, count, total = self._difference(image)
+        return mean, count / total
+
+    def _difference(self, image: np.ndarray) -> tuple[float, int, int]:
         if self._reference is None:
-            return float("inf"), 1.0
+            return float("inf"), 1, 1
         small = small_grey(image, self.width)
         if small.shape != self._reference.shape:
-            return float("inf"), 1.0
+            return float("inf"), 1, 1
         diff = small - self._reference
         diff = np.abs(
             diff - np.median(diff)
         )  # auto-exposure shifts every pixel alike: not a change
-        return float(diff.mean()), float((diff > self.pixel_threshold).mean())
+        return float(diff.mean()), int((diff > self.pixel_threshold).sum()), int(diff.size)
 
     def changed(self, image: np.ndarray) -> bool:
-        mean, fraction = self.difference(image)
-        return mean > self.mean_threshold or fraction > self.area_fraction
+        mean, count, total = self._difference(image)
+        return (
+            mean > self.mean_threshold
+            or count > self.area_fraction * total
+            or count >= self.min_pixels
+        )
 
     def accept(self, image: np.ndarray) -> None:
         """Remember ``image`` as the frame OCR last read."""

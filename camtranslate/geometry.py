@@ -73,7 +73,7 @@ def paragraph_groups(quads: Sequence[np.ndarray]) -> list[list[int]]:
         return i
 
     sizes = [quad_size(q) for q in quads]
-    unit = np.float32([[0, 0], [1, 0], [1, 1], [0, 1]])
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
     for i in range(n):
         hi_ = sizes[i][1]
         lo_box = quads[i].min(axis=0) - 0.7 * hi_

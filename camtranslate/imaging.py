@@ -239,9 +239,9 @@ def _to_8bit_gray(image: Image.Image) -> Image.Image:
         finite = np.nan_to_num(array.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
         peak = float(finite.max()) if finite.size else 0.0
         scale = 255.0 if peak <= 1.0 else 255.0 / peak
-        out = np.clip(finite * scale, 0, 255)
+        out: np.ndarray = np.clip(finite * scale, 0, 255)
     else:
-        wide = array.astype(np.int64)
+        wide: np.ndarray = array.astype(np.int64)
         peak = int(wide.max()) if wide.size else 0
         low = int(wide.min()) if wide.size else 0
         if image.mode.startswith("I;16") or (low >= 0 and peak <= 65535 and peak > 255):
@@ -317,17 +317,16 @@ def _decode_pillow(data: bytes, name: str, max_pixels: int) -> np.ndarray | None
         except Exception:
             raise ImageDecodeError(f"{name}: truncated or corrupt {fmt}") from None
         try:
-            rotated = ImageOps.exif_transpose(image)
+            rotated: Image.Image | None = ImageOps.exif_transpose(image)
         except Exception:  # unreadable EXIF: the pixels are still fine, just unrotated
             rotated = image
-        if rotated is not None:
-            image = rotated
+        shown: Image.Image = rotated if rotated is not None else image
         try:
-            rgb = _to_rgb(image)
+            rgb = _to_rgb(shown)
             array = np.asarray(rgb, dtype=np.uint8)
         except Exception as exc:
             raise ImageDecodeError(
-                f"{name}: unsupported {fmt} colour mode {image.mode} ({type(exc).__name__})"
+                f"{name}: unsupported {fmt} colour mode {shown.mode} ({type(exc).__name__})"
             ) from None
     if array.ndim != 3 or array.shape[2] != 3:
         raise ImageDecodeError(f"{name}: unsupported {fmt} layout {array.shape}")

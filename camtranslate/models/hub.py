@@ -116,7 +116,7 @@ def download(
         else:
             from huggingface_hub.utils import tqdm as hf_tqdm
 
-            class _Bar(hf_tqdm):  # type: ignore[misc, valid-type]
+            class _Bar(hf_tqdm):
                 def __init__(self, *args, **kw):
                     kw["disable"] = disable or kw.get("disable", False)
                     super().__init__(*args, **kw)

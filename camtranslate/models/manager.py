@@ -7,6 +7,7 @@ are read-only here: `remove` refuses them.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 import re
@@ -87,7 +88,7 @@ class ModelManager:
     def list(self) -> list[ModelEntry]:
         return [ModelEntry(m, folder_size(m.path)) for m in self.models()]
 
-    def problems(self) -> list[str]:
+    def problems(self) -> builtins.list[str]:
         return self.registry().problems
 
     def get(self, model_id: str) -> InstalledModel:
@@ -254,7 +255,7 @@ def remove_leftovers(user_dir: Path, name: str) -> list[Path]:
     """Delete build folders of installs of `name` that were killed mid-way (call under the
     install lock, so none of them can belong to a running install). Returns what went."""
     pattern = _leftover_pattern(name)
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(user_dir))
     except OSError:
@@ -288,7 +289,7 @@ def check_source_files(src_dir: Path) -> None:
         if sparse and st.st_size >= SPARSE_MIN_BYTES:
             raise ModelError(
                 f"--from-dir: {rel} is a sparse file ({_gib(st.st_size)} long, "
-                f"{_gib(on_disk * 512)} on disk): not model weights; nothing was installed"
+                f"{_gib((on_disk or 0) * 512)} on disk): not model weights; nothing was installed"
             )
 
 

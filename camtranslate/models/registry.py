@@ -7,6 +7,7 @@ app from starting with the models that are fine.
 
 from __future__ import annotations
 
+import builtins
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,7 +103,7 @@ class ModelRegistry:
         matches = self.find_all(src, tgt)
         return matches[0] if matches else None
 
-    def find_all(self, src: str, tgt: str) -> list[InstalledModel]:
+    def find_all(self, src: str, tgt: str) -> builtins.list[InstalledModel]:
         """Every model serving src→tgt directly, best first (the order `find` uses): the rest
         are the fallbacks when the first one fails verification."""
         matches = [m for m in self._models if m.manifest.serves(src, tgt)]
@@ -117,7 +118,7 @@ class ModelRegistry:
 
         return sorted(matches, key=order)
 
-    def pairs(self) -> list[tuple[str, str]]:
+    def pairs(self) -> builtins.list[tuple[str, str]]:
         """Direct pairs served by some installed model (no pivots), sorted."""
         return sorted({p for m in self._models for p in m.manifest.pairs()})
 

@@ -269,6 +269,7 @@ class _Engine:
         tgt_file = tok.get("target") or src_file
         if not src_file:
             raise ModelError(f"model {manifest.id!r}: manifest names no tokenizer file")
+        tgt_file = tgt_file or src_file
         try:
             self.sp_source = spm.SentencePieceProcessor(model_file=str(model.path / src_file))
             self.sp_target = (

@@ -213,13 +213,13 @@ class LanguageDetector:
         prefer = tuple(prefer)
         keep = set(keep)
         dets = [self.detect_one(t, prefer, boost) for t in texts]
-        votes: Counter[str] = Counter()
+        votes: dict[str, float] = {}
         for d in dets:
             if d.lang != UNKNOWN:
-                votes[d.lang] += d.letters * d.confidence
+                votes[d.lang] = votes.get(d.lang, 0.0) + d.letters * d.confidence
         if not votes:
             return [d.lang for d in dets]
-        majority = votes.most_common(1)[0][0]
+        majority = max(votes, key=lambda lang: votes[lang])
         out = []
         for text, d in zip(texts, dets, strict=True):
             weak = d.letters < short_letters and d.confidence < weak_confidence

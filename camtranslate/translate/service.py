@@ -228,7 +228,8 @@ class TranslationService:
     @staticmethod
     def _model_id(tr: GuardedTranslator | CachedTranslator) -> str:
         guarded = tr.inner if isinstance(tr, CachedTranslator) else tr
-        return guarded.inner.model_id  # type: ignore[union-attr]
+        assert isinstance(guarded, GuardedTranslator)  # the only kind `_translator` builds
+        return guarded.inner.model_id
 
     @property
     def detector(self) -> LanguageDetector:

@@ -23,7 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from camtranslate import __version__
 
@@ -119,7 +119,10 @@ def _isolated_user_dirs() -> Iterator[None]:
                 os.environ["CAMTRANSLATE_HOME"] = previous
 
 
-def _timed(fn: Callable[[], object]) -> tuple[object, float]:
+T = TypeVar("T")
+
+
+def _timed(fn: Callable[[], T]) -> tuple[T, float]:
     t0 = time.perf_counter()
     value = fn()
     return value, (time.perf_counter() - t0) * 1000

@@ -1,9 +1,10 @@
 """Split one OCR text into the pieces a model should see and the pieces it must not touch.
 
 Signs mix things a translation model mangles or drops:
-- web addresses, e-mail addresses and @handles: "info@shop.com" came back as "info.shop.com",
-  "https://x.com" as "https://x.com.", and "instagram.com/mango" was reported as Italian with
-  "no model for it→pt". They are copied through verbatim, never translated or reported;
+- web addresses, e-mail addresses, @handles and #CamelCaseTags: "info@shop.com" came back as
+  "info.shop.com", "https://x.com" as "https://x.com.", "instagram.com/mango" was reported as
+  Italian with "no model for it→pt", "#GVSuntecCty" as Romanian (words glued together are a
+  name, not a sentence). They are copied through verbatim, never translated or reported;
 - names and terms in the user's glossary (translate/glossary.py): kept as written or drawn as
   the user's translation;
 - two scripts on one line, as on bilingual signs: "出口 EXIT" came back as "- SAÍDA" and
@@ -33,6 +34,7 @@ _PROTECTED = re.compile(
   | www\.\S+                                                 # www.anything
   | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                             # an e-mail address
   | (?<![\w@])@\w{2,}                                        # an @handle
+  | (?<![\w#])\#(?=(?-i:\w*(?:[a-z][A-Z]|\d)))\w{2,}            # a #CamelCase or #tag2024
   | (?<![\w@.])[\w-]+(?:\.[\w-]+)*\."""
     + _TLD
     + r"""\b(?:/\S*)?   # a bare domain, maybe a path

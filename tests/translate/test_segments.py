@@ -38,6 +38,17 @@ def test_sentence_punctuation_after_an_address_is_not_part_of_it() -> None:
     assert ("@zara", False) in kinds("Follow us @zara!")
 
 
+def test_glued_hashtags_are_names_but_hashtag_phrases_are_translated() -> None:
+    assert kinds("#GVSuntecCty #GoldClassSuntecCity") == [
+        ("#GVSuntecCty", False),
+        (" ", False),
+        ("#GoldClassSuntecCity", False),
+    ]
+    assert kinds("#Summer2024 deals")[0] == ("#Summer2024", False)
+    for text in ["#BLACK LIVES MATTER", "#SALE"]:
+        assert split(text) == [Piece(text, True)]
+
+
 def test_a_line_in_two_scripts_is_cut_where_the_script_changes() -> None:
     assert kinds("出口 EXIT") == [("出口", True), (" ", False), ("EXIT", True)]
     assert kinds("ENTRADA 入口") == [("ENTRADA", True), (" ", False), ("入口", True)]

@@ -42,11 +42,17 @@ class MotionTracker:
         max_points: int = 300,
         min_points: int = 24,
         history: int = 512,
+        still_width: int = 64,
+        still_threshold: int = 6,
     ) -> None:
         self.max_side = max_side
         self.max_points = max_points
         self.min_points = min_points
         self.history_size = history
+        self.still_width = still_width
+        self.still_threshold = still_threshold
+        """Grey levels any pixel of a ``still_width`` copy may move by and the frame still
+        counts as unmoved (a 1 px camera shift moves edges by far more)."""
         self._history: OrderedDict[int, np.ndarray] = OrderedDict()
         self._prev_grey: np.ndarray | None = None
         self._scale = 1.0
@@ -59,6 +65,9 @@ class MotionTracker:
         self.lost_count = 0
         """Frames where motion could not be estimated (held the last matrix, re-seeded)."""
         self.reseeds = 0
+        self.skipped = 0
+        """Frames that matched the last tracked one within ``still_threshold`` (not tracked)."""
+        self._still_ref: np.ndarray | None = None
 
     @property
     def matrix(self) -> np.ndarray:
@@ -124,8 +133,30 @@ class MotionTracker:
         s = np.diag([self._scale, self._scale, 1.0])
         return np.linalg.inv(s) @ small_h @ s
 
+    def _still(self, image: np.ndarray) -> bool:
+        """Whether this frame is the last tracked one give or take sensor noise (then optical
+        flow is skipped: a camera on a desk pointed at a sign costs almost nothing)."""
+        h, w = image.shape[:2]
+        size = (self.still_width, max(1, round(h * self.still_width / max(w, 1))))
+        tiny = cv2.resize(image, size, interpolation=cv2.INTER_AREA).astype(np.int16)
+        ref = self._still_ref
+        if ref is None or ref.shape != tiny.shape or self._reseed_polygons is not None:
+            self._still_ref = tiny
+            return False
+        diff = np.abs(tiny - ref)
+        if int(diff.max()) <= self.still_threshold:
+            return True
+        self._still_ref = tiny
+        return False
+
     def update(self, image: np.ndarray, index: int) -> np.ndarray:
         """Track frame ``index``; return world → this frame."""
+        if self._prev_grey is not None and self._still(image):
+            self.skipped += 1
+            self._history[index] = self._matrix.copy()
+            while len(self._history) > self.history_size:
+                self._history.popitem(last=False)
+            return self._matrix.copy()
         grey = self._grey(image)
         if self._prev_grey is None or self._prev_grey.shape != grey.shape:
             self._matrix = np.eye(3) if self._prev_grey is None else self._matrix

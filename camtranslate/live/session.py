@@ -904,22 +904,10 @@ class LiveSession:
         if not items and highlight is None:
             return image
         try:
-            from camtranslate.overlay import OverlayItem
+            from camtranslate.overlay import items_for
 
             t0 = time.perf_counter()
-            out = self._renderer().render(
-                image,
-                [
-                    OverlayItem(
-                        r.polygon,
-                        r.translation if r.translation else r.text,
-                        r.alpha,
-                        r.id == highlight,
-                    )
-                    for r in shown
-                    if (r.translation and r.translation != r.text) or r.id == highlight
-                ],
-            )
+            out = self._renderer().render(image, items_for(shown, self._tgt_lang, highlight))
             ms = (time.perf_counter() - t0) * 1000
             with self._lock:
                 self._ms["overlay"] = _ema(self._ms["overlay"], ms)

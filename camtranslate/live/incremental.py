@@ -27,6 +27,7 @@ Works with any engine that has ``detect(image, scale) -> (N, 4, 2) quads``,
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -99,8 +100,31 @@ def _bbox(quad: np.ndarray) -> tuple[float, float, float, float]:
     )
 
 
-def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+def _area(r: Sequence[float]) -> float:
+    return max(0.0, r[2] - r[0]) * max(0.0, r[3] - r[1])
+
+
+def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _drop_duplicates(quads: list[np.ndarray]) -> list[np.ndarray]:
+    """Of two quads that mostly cover the same place (found in two overlapping detection
+    boxes), keep the larger: the other is the same line cut at a box edge."""
+    order = sorted(quads, key=lambda q: -_area(_bbox(q)))
+    kept: list[np.ndarray] = []
+    for quad in order:
+        b = _bbox(quad)
+        dup = False
+        for other in kept:
+            o = _bbox(other)
+            inter = _area((max(b[0], o[0]), max(b[1], o[1]), min(b[2], o[2]), min(b[3], o[3])))
+            if inter > 0.5 * min(_area(b), _area(o)):
+                dup = True
+                break
+        if not dup:
+            kept.append(quad)
+    return kept
 
 
 class IncrementalReader:
@@ -118,6 +142,7 @@ class IncrementalReader:
         line_change_fraction: float = 0.04,
         iou_match: float = 0.5,
         idle_gap_s: float = 0.5,
+        tile_px: int = 16,
     ) -> None:
         if not supports_incremental(engine):
             raise TypeError(f"{type(engine).__name__} cannot detect and read separately")
@@ -130,6 +155,7 @@ class IncrementalReader:
         self.line_change_fraction = line_change_fraction
         self.iou_match = iou_match
         self.idle_gap_s = idle_gap_s
+        self.tile_px = tile_px
         self.reset()
 
     def reset(self) -> None:
@@ -228,7 +254,8 @@ class IncrementalReader:
                 area += part.shape[0] * part.shape[1]
                 for quad in self.engine.detect(part, det_scale):
                     quads.append(quad + np.array([x0, y0], np.float32))
-            detected_fraction = area / float(w * h)
+            detected_fraction = min(1.0, area / float(w * h))
+            quads = _drop_duplicates(quads)
         # which detected lines are lines we already read, with unchanged pixels?
         results: list[tuple[np.ndarray, str, float, float] | None] = [None] * len(quads)
         todo: list[int] = []
@@ -295,40 +322,52 @@ class IncrementalReader:
     ) -> list[tuple[float, float, float, float]]:
         """Full-frame boxes to detect in: changed blobs, padded, grown over the known lines
         they touch, merged where they overlap."""
-        count, _, stats, _ = cv2.connectedComponentsWithStats(changed.astype(np.uint8), 8)
         heights = [float(q[:, 1].max() - q[:, 1].min()) for q in predicted]
         pad = max(24.0, 1.0 * (float(np.median(heights)) if heights else 0.0))
+        # changed tiles of the small mask, padded; neighbours merge below into boxes, but an
+        # L-shaped change (a strip uncovered along two edges by a pan) stays two strips
+        tile = self.tile_px
+        hs, ws = changed.shape[:2]
         rects: list[list[float]] = []
-        for i in range(1, count):
-            x, y, bw, bh, area = (int(v) for v in stats[i])
-            if area < 2:  # a speck the opening left
-                continue
-            rects.append(
-                [
-                    x / scale - pad,
-                    y / scale - pad,
-                    (x + bw) / scale + pad,
-                    (y + bh) / scale + pad,
-                ]
-            )
+        for ty in range(0, hs, tile):
+            for tx in range(0, ws, tile):
+                block = changed[ty : ty + tile, tx : tx + tile]
+                if int(block.sum()) < 2:  # a speck the opening left
+                    continue
+                ys, xs = np.nonzero(block)
+                rects.append(
+                    [
+                        max(0.0, (tx + xs.min()) / scale - pad),
+                        max(0.0, (ty + ys.min()) / scale - pad),
+                        min(float(width), (tx + xs.max() + 1) / scale + pad),
+                        min(float(height), (ty + ys.max() + 1) / scale + pad),
+                    ]
+                )
         boxes = [_bbox(q) for q in predicted]
         grown = True
         while grown:  # take in whole lines, merge overlapping boxes, until nothing changes
             grown = False
             for r in rects:
                 for b in boxes:
-                    inside = r[0] <= b[0] - 4 and r[1] <= b[1] - 4
-                    inside = inside and r[2] >= b[2] + 4 and r[3] >= b[3] + 4
-                    if _overlaps(tuple(r), b) and not inside:
-                        r[0], r[1] = min(r[0], b[0] - 8), min(r[1], b[1] - 8)
-                        r[2], r[3] = max(r[2], b[2] + 8), max(r[3], b[3] + 8)
+                    want = (
+                        max(0.0, min(r[0], b[0] - 8)),
+                        max(0.0, min(r[1], b[1] - 8)),
+                        min(float(width), max(r[2], b[2] + 8)),
+                        min(float(height), max(r[3], b[3] + 8)),
+                    )
+                    if _overlaps(tuple(r), b) and want != tuple(r):
+                        r[:] = want
                         grown = True
             merged: list[list[float]] = []
             for r in rects:
                 for m in merged:
-                    if _overlaps(tuple(r), tuple(m)):
-                        m[0], m[1] = min(m[0], r[0]), min(m[1], r[1])
-                        m[2], m[3] = max(m[2], r[2]), max(m[3], r[3])
+                    union = [min(m[0], r[0]), min(m[1], r[1]), max(m[2], r[2]), max(m[3], r[3])]
+                    # merge boxes that overlap when the union adds little (a strip along the
+                    # left edge and one along the top stay two boxes, not the whole frame)
+                    if _overlaps(tuple(r), tuple(m)) and _area(union) <= 1.3 * (
+                        _area(r) + _area(m)
+                    ):
+                        m[:] = union
                         grown = True
                         break
                 else:

@@ -144,3 +144,42 @@ def test_doubt_after_a_tracking_loss_drops_unconfirmed_regions_on_the_next_pass(
     assert sorted(shown(stab, 0.5)) == ["PARE", "SAÍDA"]  # still shown until OCR says otherwise
     run_pass(stab, [(OTHER, "STOP", 0.9)], now=1.0)
     assert shown(stab, 2.0) == ["PARE"]
+
+
+def carried(stab: Stabilizer, text: str, now: float, fresh=False, changed=False) -> None:
+    stab.observe([Observation(BOX, text, 0.9, fresh=fresh, changed=changed)], now)
+    stab.apply_translations({t: TR[t] for t in stab.pending_texts() if t in TR}, now)
+
+
+def test_a_carried_over_reading_is_no_new_vote():
+    # incremental OCR: one reading of unchanged pixels reported every pass must not outvote
+    # the reading on screen (it made a settled still sign change its translation)
+    stab = Stabilizer()
+    for i in range(3):
+        carried(stab, "EXIT", i * 0.1, fresh=True)
+    carried(stab, "STOP", 0.5, fresh=True)  # a re-read for age, not for changed pixels
+    for i in range(30):  # counted once (it held still), not 30 times
+        carried(stab, "STOP", 0.6 + i * 0.05)
+    assert shown(stab, 5.0) == ["SAÍDA"]
+    assert stab.changes == 0
+
+
+def test_new_text_from_changed_pixels_wins_once_it_holds_still():
+    stab = Stabilizer()
+    for i in range(4):  # a well-established reading
+        carried(stab, "EXIT", i * 0.1, fresh=True)
+    carried(stab, "OPEN", 1.0, fresh=True, changed=True)  # the sign's words changed
+    carried(stab, "OPEN", 1.0 + stab.hold_s / 2)
+    assert shown(stab, 1.3) == ["SAÍDA"]  # a glimpse is not enough
+    carried(stab, "OPEN", 1.0 + stab.hold_s + 0.01)
+    assert shown(stab, 2.0) == ["ABERTO"]
+    assert stab.changes == 1
+
+
+def test_a_near_miss_from_changed_pixels_does_not_win_outright():
+    stab = Stabilizer()
+    carried(stab, "EXIT", 0.0, fresh=True)
+    carried(stab, "EXIT", 0.1, fresh=True)
+    carried(stab, "EX1T", 1.0, fresh=True, changed=True)  # a hand passed; re-read, misread
+    carried(stab, "EX1T", 1.0 + stab.hold_s + 0.01)
+    assert shown(stab, 2.0) == ["SAÍDA"]

@@ -40,5 +40,11 @@ class PipelineConfig:
     erase: str = "fill"
     """How the source text is erased: "fill" (border colour, fast) or "inpaint"."""
 
+    def glossary_file(self) -> Path:
+        """The glossary this configuration reads (translate/glossary.py)."""
+        from camtranslate.paths import glossary_path
+
+        return self.glossary_path or glossary_path()
+
     def with_(self, **changes: object) -> PipelineConfig:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -74,7 +74,6 @@ class Pipeline:
     def translation(self) -> TranslationService:
         with self._build_lock:
             if self._service is None:
-                from camtranslate.paths import glossary_path
                 from camtranslate.translate.glossary import GlossaryFile
                 from camtranslate.translate.service import TranslationService
 
@@ -84,7 +83,7 @@ class Pipeline:
                     device=self.config.device,
                     compute_type=self.config.compute_type,
                     threads=self.config.threads,
-                    glossary=GlossaryFile(self.config.glossary_path or glossary_path()),
+                    glossary=GlossaryFile(self.config.glossary_file()),
                 )
             return self._service
 

@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         side_layout.addLayout(nav)
         self.region_list = RegionList(side)
         self.region_list.regionSelected.connect(self._on_region_selected)
+        self.region_list.glossaryRequested.connect(self.add_to_glossary)
         side_layout.addWidget(self.region_list, 1)
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(side)
@@ -985,6 +986,25 @@ class MainWindow(QMainWindow):
     def _show_stage_stats(self, timings: dict[str, float], cached: int) -> None:
         parts = [f"{k} {v:.0f} ms" for k, v in timings.items()]
         self.stats_label.setText(" · ".join(parts) + f" · cache hits {cached}")
+
+    def add_to_glossary(self, text: str, translation: str | None) -> bool:
+        """Teach the glossary from the side list, then show the picture with it applied (the
+        engine re-reads the file; the live view picks it up on the next reading)."""
+        from camtranslate.translate.glossary import GlossaryError, Term, add_term
+
+        config = self._config()
+        target = config.target_lang if translation else ""
+        term = Term(" ".join(text.split()), translation or "", target)
+        try:
+            add_term(config.glossary_file(), term)
+        except (GlossaryError, ValueError) as exc:
+            self.show_error(f"Glossary: {exc}", level="warning")
+            return False
+        shown = f"as “{term.translation}” in {target}" if translation else "as written"
+        self.set_status(f"Glossary: “{term.source}” is now always shown {shown}")
+        if self.mode == "still":
+            self._retranslate_stills()
+        return True
 
     def _on_region_selected(self, polygon: Any) -> None:
         """Live: the session outlines the tracked region in the frame it composes

@@ -155,6 +155,9 @@ class Glossary:
             cached = self._patterns[target] = (pattern, by_key)
         return cached
 
+    def current(self) -> Glossary:
+        return self
+
     def spans(self, text: str, target: str) -> list[Span]:
         """Where glossary terms occur in `text`, and what to draw there."""
         pattern, by_key = self._compiled(target)
@@ -169,10 +172,10 @@ class Glossary:
 
 
 class GlossaryFile:
-    """A glossary file, re-read when it changes (checked at most every `interval` seconds), so
-    an edit made while the window is open applies to the next frame."""
+    """A glossary file, re-read when it changes (one stat() per `current()` call, at most every
+    `interval` seconds), so an edit made while the window is open applies to the next frame."""
 
-    def __init__(self, path: Path, interval: float = 1.0) -> None:
+    def __init__(self, path: Path, interval: float = 0.0) -> None:
         self.path = Path(path)
         self.interval = interval
         self._lock = threading.Lock()

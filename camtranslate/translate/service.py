@@ -249,7 +249,7 @@ class TranslationService:
         by run (translate/segments.py); all pieces of all texts still go in one batch per pair.
         """
         texts = list(texts)
-        glossary = self.glossary
+        glossary = self.glossary.current() if self.glossary is not None else None  # one read
         tgt = normalize_lang(target)
         split_texts = [
             segments.split(t, glossary.spans(t, tgt) if glossary is not None else ()) for t in texts

@@ -1,4 +1,5 @@
-"""Side list of recognised texts and their translations: select to highlight, copy."""
+"""Side list of recognised texts and their translations: select to highlight, copy, and teach
+the glossary (keep a name as written, or say how a term should read)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QInputDialog,
     QMenu,
     QTreeWidget,
     QTreeWidgetItem,
@@ -52,6 +54,8 @@ class Row:
 class RegionList(QTreeWidget):
     regionSelected = Signal(object)
     """The selected row's polygon (full-frame pixels), or None when nothing is selected."""
+    glossaryRequested = Signal(str, object)
+    """(text, translation): add to the user's glossary; translation None keeps it as written."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +86,11 @@ class RegionList(QTreeWidget):
         self.addAction(self.copy_translation_action)
         self.copy_all_action = QAction("Copy all rows", self)
         self.copy_all_action.triggered.connect(self.copy_all)
+        self.keep_action = QAction("Always keep as written (glossary)", self)
+        self.keep_action.setToolTip("A name such as a shop's: never translated again")
+        self.keep_action.triggered.connect(self._keep_selected)
+        self.translate_as_action = QAction("Always translate as…  (glossary)", self)
+        self.translate_as_action.triggered.connect(self._translate_selected_as)
 
     def rows(self) -> tuple[Row, ...]:
         return self._rows
@@ -145,11 +154,35 @@ class RegionList(QTreeWidget):
         row = self.selected_row()
         self.regionSelected.emit(row.polygon if row else None)
 
+    def _keep_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.glossaryRequested.emit(row.text, None)
+
+    def _translate_selected_as(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        text, ok = QInputDialog.getText(
+            self,
+            "Glossary",
+            f"Always translate “{row.text}” as:",
+            text=row.translation if not row.untranslated_reason else "",
+        )
+        if ok and text.strip():
+            self.glossaryRequested.emit(row.text, text.strip())
+
     def _context_menu(self, pos) -> None:
-        has = self.selected_row() is not None
+        row = self.selected_row()
+        has = row is not None
         menu = QMenu(self)
         for action in (self.copy_original_action, self.copy_translation_action):
             action.setEnabled(has)
+            menu.addAction(action)
+        menu.addSeparator()
+        teachable = row is not None and sum(c.isalnum() for c in row.text) >= 2
+        for action in (self.keep_action, self.translate_as_action):
+            action.setEnabled(teachable)
             menu.addAction(action)
         menu.addSeparator()
         self.copy_all_action.setEnabled(bool(self._rows))

@@ -218,6 +218,9 @@ class Stabilizer:
         if not track.votes:
             return None
         leader = max(track.votes, key=track.votes.__getitem__)
+        if track.shown_key is None and leader in track.changed_keys and leader not in track.held:
+            return None  # text that motion just uncovered (a hand moving away): wait until it
+            # holds still, or the first glimpse ("toce") is shown and then replaced
         if track.shown_key is None or leader == track.shown_key:
             return leader
         lead = track.votes[leader]

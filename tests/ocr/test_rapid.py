@@ -167,3 +167,42 @@ def test_icdar_dev_photos(rapid, icdar_items):
         hits += sum(w in found for w in legible)
     assert gt_words >= 30
     assert hits / gt_words >= 0.6, (hits, gt_words)  # 28/35 when written
+
+
+def test_detect_then_recognize_equals_read(rapid, sign_image):
+    """The two halves the live loop uses separately give what one read() gives."""
+    from camtranslate.ocr.base import make_regions
+
+    quads = rapid.detect(sign_image)
+    assert quads.shape[1:] == (4, 2) and len(quads) >= 4
+    read = rapid.recognize_quads(sign_image, quads)
+    h, w = sign_image.shape[:2]
+    regions = make_regions(
+        [(q, t, s) for q, (t, s) in zip(quads, read, strict=True)],
+        w,
+        h,
+        rapid.min_confidence,
+        rapid.languages,
+    )
+    assert regions == rapid.read(sign_image)
+    assert rapid.recognize_quads(sign_image, []) == []
+
+
+def test_detect_in_a_part_at_the_frame_scale(rapid, sign_image):
+    """A cut-out detected at the whole frame's scale finds its lines where the full frame does."""
+    big = cv2.resize(sign_image, None, fx=2.0, fy=2.0)  # 2560 wide: detected at half size
+    scale = rapid.detection_scale(big.shape[1], big.shape[0])
+    assert scale == pytest.approx(rapid.max_detect_side / big.shape[1])
+    full = rapid.detect(big)
+    x0, y0, x1, y1 = 100, 300, 1100, 1300  # the poster, in the upscaled frame
+    part = rapid.detect(big[y0:y1, x0:x1], scale) + np.array([x0, y0], np.float32)
+    assert len(part) >= 3
+    for q in part:  # each line found in the part is a line of the full frame, same place
+        assert min(np.abs(f - q).max() for f in full) < 12
+
+
+def test_onnx_sessions_are_ours_and_offline(rapid):
+    sessions = [rapid._engine.text_det.session.session, rapid._engine.text_rec.session.session]
+    for sess in sessions:
+        assert sess.get_providers()[0] in ("CPUExecutionProvider", "CUDAExecutionProvider")
+    assert rapid.providers == sessions[0].get_providers()

@@ -10,7 +10,7 @@ drawing code (an import-linter contract in pyproject.toml keeps it so).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -56,22 +56,14 @@ def quad_size(quad: np.ndarray) -> tuple[float, float]:
     return (top + bottom) / 2.0, (left + right) / 2.0
 
 
-def paragraph_groups(quads: Sequence[np.ndarray]) -> list[list[int]]:
-    """Indices of regions that are lines of one paragraph: stacked (one under the other,
-    overlapping along the text by at least a quarter, at most 0.6 line heights apart) with
-    line heights within 30% of each other. The renderer draws such lines at one font size, as
-    the original was printed; a pipeline can also merge them before translating (one sentence
-    translates better than its broken lines) and pass all their corners as one polygon.
+def paragraph_pairs(quads: Sequence[np.ndarray]) -> list[tuple[int, int]]:
+    """Pairs (i < j) of regions placed like consecutive lines of one paragraph: stacked (one
+    under the other, overlapping along the text by at least a quarter, at most 0.6 line heights
+    apart) with line heights within 30% of each other. Geometry only: whether the two lines are
+    also printed on one surface is the caller's question (``paragraph_groups(same_block=...)``).
     """
     n = len(quads)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    pairs: list[tuple[int, int]] = []
     sizes = [quad_size(q) for q in quads]
     unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
     for i in range(n):
@@ -86,8 +78,9 @@ def paragraph_groups(quads: Sequence[np.ndarray]) -> list[list[int]]:
             if (quads[j].max(axis=0) < lo_box).any() or (quads[j].min(axis=0) > hi_box).any():
                 continue
             if to_unit is None:
-                to_unit = cv2.getPerspectiveTransform(quads[i], unit)
-            uv = cv2.perspectiveTransform(quads[j].reshape(1, 4, 2), to_unit).reshape(4, 2)
+                to_unit = cv2.getPerspectiveTransform(quads[i].astype(np.float32), unit)
+            corners = quads[j].astype(np.float32).reshape(1, 4, 2)
+            uv = cv2.perspectiveTransform(corners, to_unit).reshape(4, 2)
             if not np.isfinite(uv).all():
                 continue
             u0, u1 = float(uv[:, 0].min()), float(uv[:, 0].max())
@@ -97,6 +90,36 @@ def paragraph_groups(quads: Sequence[np.ndarray]) -> list[list[int]]:
                 continue
             if w0 > 1.6 or w1 < -0.6 or (0.25 < (w0 + w1) / 2 < 0.75):
                 continue  # too far apart, or on the same line (side by side)
+            pairs.append((i, j))
+    return pairs
+
+
+def paragraph_groups(
+    quads: Sequence[np.ndarray],
+    same_block: Callable[[int, int], bool] | None = None,
+    pairs: Sequence[tuple[int, int]] | None = None,
+) -> list[list[int]]:
+    """Indices of regions that are lines of one paragraph (groups of two or more): chains of
+    ``paragraph_pairs`` that ``same_block(i, j)`` (when given) accepts. The renderer draws such
+    lines at one font size, as the original was printed; a pipeline can also merge them before
+    translating (one sentence translates better than its broken lines) and pass all their
+    corners as one polygon. ``pairs``: ``paragraph_pairs(quads)`` when already computed.
+
+    Chaining lets a paragraph under a lighting gradient stay whole (each line looks like its
+    neighbour even when the first and last differ); a refused pair is only a cut when no other
+    chain joins the two lines.
+    """
+    n = len(quads)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in paragraph_pairs(quads) if pairs is None else pairs:
+        if same_block is None or same_block(i, j):
             parent[find(j)] = find(i)
     groups: dict[int, list[int]] = {}
     for i in range(n):

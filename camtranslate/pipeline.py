@@ -165,7 +165,7 @@ class Pipeline:
         if self.config.group_lines:
             from camtranslate.blocks import group_lines
 
-            regions = group_lines(regions)
+            regions = group_lines(regions, image)  # lines on one surface, read on this frame
         return regions
 
     def translate_texts(

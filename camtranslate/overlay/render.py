@@ -5,6 +5,10 @@ and rasterising it is the expensive part, and in the live view the same translat
 every display frame. So the colourless glyph patch is cached (LRU keyed by text, face, quantised
 box size, outline) and each frame only samples colours, fills the box and warps the cached patch
 onto the current polygon, all inside a small region of interest per text.
+
+Colours are sampled on the frame being drawn, for each item (a block of lines is one item), and
+never carried over from an earlier frame: a remembered fill went stale when the light changed
+slowly (a white board's patch stayed mid-grey after the darker stretch of a live clip).
 """
 
 from __future__ import annotations
@@ -61,9 +65,8 @@ class OverlayItem:
     accepted; more than 4 points are reduced to their minimum-area rectangle).
     ``alpha``: 0..1 opacity of the whole item (erase, text, highlight): the live view's fade.
     ``highlight``: outline the region (the GUI's selected row).
-    ``background`` / ``foreground``: BGR colours to use instead of sampling this frame. The live
-    view samples them once per OCR pass (``OverlayRenderer.sample_colors``) and passes them on
-    every display frame, which is faster and keeps colours from flickering.
+    ``background`` / ``foreground``: BGR colours to use instead of sampling this frame (from
+    ``OverlayRenderer.sample_colors``, or a fixed style); None samples them on the frame drawn.
     ``language``: the translation's language code; picks the regional CJK face (zh/zh-tw/ja/ko).
     """
 
@@ -123,9 +126,6 @@ class OverlayRenderer:
     ``margin``: free space around the text, as a fraction of the box's short side.
     ``outline``: thin halo around glyphs; None = on for "inpaint" and "none", off for "fill".
     ``match_text_color``: reuse the source text's colour when it contrasts enough with the fill.
-    ``reuse_colors``: remember sampled colours per text and reuse them on later frames while
-    the box's surroundings still match (see ``_ColorMemo``): the live view's fast, flicker-free
-    path when it does not pass ``OverlayItem.background``.
     """
 
     def __init__(
@@ -141,7 +141,6 @@ class OverlayRenderer:
         cache_size: int = 512,
         fallback_fonts: Sequence[Path | str] = (),
         use_system_fonts: bool = True,
-        reuse_colors: bool = True,
     ) -> None:
         if erase not in ERASE_MODES:
             raise CamtranslateError(
@@ -160,7 +159,6 @@ class OverlayRenderer:
         self._lock = threading.Lock()
         self._render_lock = threading.Lock()  # FreeType faces are not thread-safe
         self._stats = CacheStats(capacity=self._capacity)
-        self._memo = _ColorMemo() if reuse_colors else None
 
     # ----------------------------------------------------------------------------- public
     def render(self, image: np.ndarray, items: Sequence[OverlayItem]) -> np.ndarray:
@@ -230,12 +228,10 @@ class OverlayRenderer:
             )
 
     def clear_cache(self) -> None:
-        """Forget glyph patches and remembered colours."""
+        """Forget the cached glyph patches."""
         with self._lock:
             self._cache.clear()
             self._stats = CacheStats(capacity=self._capacity)
-        if self._memo is not None:
-            self._memo.clear()
 
     # ------------------------------------------------------------------------- internals
     def _region(self, item: OverlayItem, shape: tuple[int, ...]) -> _Region | None:
@@ -298,15 +294,8 @@ class OverlayRenderer:
         bg: Background | None = None
         source_color: Color | None = None
         glyphs = None
-        probe = None
-        if need_model and not inpaint and self._memo is not None:
-            probe = _ring_probe(original, r)
-            hit = self._memo.find(item.text, r, probe)
-            if hit is not None:
-                bg, source_color = hit.background.shifted(r.x0, r.y0), hit.source_color
-        inside, grown, ring = self._masks(r, src.shape, occupied, ring=need_model and bg is None)
-        if need_model and bg is None:
-            assert ring is not None
+        inside, grown, ring = self._masks(r, src.shape, occupied, ring=need_model)
+        if need_model and ring is not None:
             bg = estimate_background(src, ring)
             if want_source or inpaint:
                 # Fill only needs the text colour: every 2nd pixel of a big box tells it as well.
@@ -314,8 +303,6 @@ class OverlayRenderer:
                 glyphs = text_pixels(src, inside, bg, step, loose=inpaint)
                 if glyphs is not None and want_source:
                     source_color = text_color(src, glyphs, bg, step)
-            if probe is not None and self._memo is not None:
-                self._memo.put(item.text, r, probe, bg.shifted(-r.x0, -r.y0), source_color)
         fill_bg = Background.flat(item.background) if item.background is not None else bg
         assert fill_bg is not None
         mask = under = None
@@ -441,87 +428,6 @@ class OverlayRenderer:
             [q[0] - d * (u + v), q[1] + d * (u - v), q[2] + d * (u + v), q[3] - d * (u - v)]
         )
         cv2.polylines(out, [_fixed(quad)], True, self.highlight_color, r.thick, cv2.LINE_AA, 4)
-
-
-@dataclass
-class _MemoEntry:
-    centre: np.ndarray
-    height: float
-    probe: np.ndarray
-    background: Background  # in full-frame coordinates
-    source_color: Color | None
-
-
-class _ColorMemo:
-    """Colours sampled for a text on earlier frames, reused while its surroundings look the same.
-
-    Why: in the live view the same sign is redrawn every display frame; re-estimating its
-    background each time costs most of the frame budget and makes the fill flicker with sensor
-    noise. A reuse needs the same text, about the same place and size, and a matching probe: 24
-    pixels on the ring around the box, so a different image (or a lighting change) is noticed.
-    """
-
-    def __init__(self, capacity: int = 256) -> None:
-        self._entries: OrderedDict[str, list[_MemoEntry]] = OrderedDict()
-        self._capacity = capacity
-        self._lock = threading.Lock()
-
-    def find(self, text: str, r: _Region, probe: np.ndarray) -> _MemoEntry | None:
-        centre = r.quad.mean(axis=0)
-        with self._lock:
-            for e in self._entries.get(text, ()):
-                if (
-                    float(np.linalg.norm(e.centre - centre)) < 0.5 * r.height
-                    and abs(e.height - r.height) < 0.2 * r.height
-                    and _probes_match(e.probe, probe)
-                ):
-                    self._entries.move_to_end(text)
-                    return e
-        return None
-
-    def put(
-        self, text: str, r: _Region, probe: np.ndarray, bg: Background, src: Color | None
-    ) -> None:
-        entry = _MemoEntry(r.quad.mean(axis=0), r.height, probe, bg, src)
-        with self._lock:
-            entries = self._entries.setdefault(text, [])
-            entries.insert(0, entry)
-            del entries[4:]
-            self._entries.move_to_end(text)
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-_PROBE_T = np.linspace(0.0, 4.0, 24, endpoint=False)
-
-
-def _ring_probe(image: np.ndarray, r: _Region) -> np.ndarray:
-    """24 pixels evenly spaced on a loop through the middle of the sampling ring."""
-    q = r.quad
-    u = q[1] - q[0]
-    v = q[3] - q[0]
-    u = u / max(float(np.linalg.norm(u)), 1e-6)
-    v = v / max(float(np.linalg.norm(v)), 1e-6)
-    d = r.grow + r.ring / 2.0
-    loop = np.float32(
-        [q[0] - d * (u + v), q[1] + d * (u - v), q[2] + d * (u + v), q[3] - d * (u - v)]
-    )
-    side = _PROBE_T.astype(np.intp)
-    frac = (_PROBE_T - side)[:, None].astype(np.float32)
-    pts = loop[side] + (loop[(side + 1) % 4] - loop[side]) * frac
-    xs = np.clip(np.round(pts[:, 0]), 0, image.shape[1] - 1).astype(np.intp)
-    ys = np.clip(np.round(pts[:, 1]), 0, image.shape[0] - 1).astype(np.intp)
-    return image[ys, xs].astype(np.int16)
-
-
-def _probes_match(a: np.ndarray, b: np.ndarray) -> bool:
-    """Same surroundings: at least 3/4 of the probe pixels within 24 levels in every channel
-    (a tracked box moves a pixel or two, so edges in the ring may flip a few probes)."""
-    return bool((np.abs(a - b).max(axis=1) <= 24).mean() >= 0.75)
 
 
 def _as_bgr(image: np.ndarray) -> np.ndarray:

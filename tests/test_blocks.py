@@ -64,3 +64,82 @@ def test_hyphenated_word_is_joined_and_degenerate_polygons_survive():
 
 def test_empty_input():
     assert group_lines([]) == []
+
+
+# -- colour: lines join only when printed on one surface (issue 11) ---------------------------
+def _sign(rows):
+    """A 400x200 picture with one text line per row: (text, surface BGR, ink BGR, box).
+    Each surface fills its box grown by 8 px, so stacked boxes on different surfaces meet."""
+    import cv2
+    import numpy as np
+
+    image = np.full((200, 400, 3), 128, np.uint8)
+    regions = []
+    for text, surface, ink, (x0, y0, x1, y1) in rows:
+        cv2.rectangle(image, (x0 - 8, y0 - 8), (x1 + 8, y1 + 8), surface, -1)
+        cv2.putText(image, text, (x0 + 4, y1 - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.8, ink, 2)
+        regions.append(TextRegion(as_polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]), text, 0.9))
+    return image, regions
+
+
+WALL, BANNER, ORANGE, BLACK = (150, 150, 150), (40, 35, 30), (0, 128, 255), (10, 10, 10)
+LIGHT, WHITE = (235, 235, 235), (255, 255, 255)
+
+
+def test_a_light_heading_on_the_wall_and_a_dark_banner_under_it_stay_apart():
+    image, regions = _sign(
+        [
+            ("Knowledge Culture", WALL, LIGHT, (40, 40, 300, 72)),
+            ("People of the city", BANNER, WHITE, (40, 80, 300, 112)),
+        ]
+    )
+    assert len(group_lines(regions)) == 1  # placement alone: one paragraph
+    assert len(group_lines(regions, image)) == 2
+
+
+def test_a_black_price_box_on_an_orange_panel_stays_apart():
+    image, regions = _sign(
+        [
+            ("Grilled fish", ORANGE, WHITE, (40, 40, 260, 72)),
+            ("Lunch menu 12", BLACK, WHITE, (40, 80, 260, 112)),
+        ]
+    )
+    assert len(group_lines(regions, image)) == 2
+
+
+def test_lines_on_one_surface_still_join_with_the_picture():
+    for surface, ink in ((WALL, (20, 20, 20)), (BANNER, WHITE), (ORANGE, WHITE)):
+        image, regions = _sign(
+            [
+                ("Welcome to the", surface, ink, (40, 40, 300, 72)),
+                ("city museum", surface, ink, (40, 80, 300, 112)),
+            ]
+        )
+        assert [b.text for b in group_lines(regions, image)] == ["Welcome to the city museum"]
+
+
+def test_lines_under_a_lighting_gradient_still_join():
+    from itertools import pairwise
+
+    import cv2
+    import numpy as np
+
+    from camtranslate.blocks import SAME_BACKGROUND, line_looks
+
+    # A red board lit from below: its lightness climbs by about 25 ΔE from line to line (more
+    # than SAME_BACKGROUND), under the same white ink.
+    ys = np.arange(200, dtype=np.float32)[:, None]
+    lab = np.zeros((200, 400, 3), np.float32)
+    lab[..., 0] = np.clip(15 + (ys - 46) * 28 / 40, 5, 75)
+    lab[..., 1], lab[..., 2] = 45, 30
+    image = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2BGR) * 255 + 0.5, 0, 255).astype(np.uint8)
+    regions = []
+    for k, text in enumerate(["Only cash", "accepted at", "this counter"]):
+        y0 = 30 + 40 * k
+        cv2.putText(image, text, (44, y0 + 26), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (255, 255, 255), 2)
+        box = [(40, y0), (300, y0), (300, y0 + 32), (40, y0 + 32)]
+        regions.append(TextRegion(as_polygon(box), text, 0.9))
+    looks = line_looks(image, [np.array(r.polygon, np.float32) for r in regions])
+    steps = [np.linalg.norm(a.background - b.background) for a, b in pairwise(looks)]
+    assert min(steps) > SAME_BACKGROUND  # the gradient rule, not the plain one, joins them
+    assert [b.text for b in group_lines(regions, image)] == ["Only cash accepted at this counter"]

@@ -116,9 +116,9 @@ def estimate_background(roi: np.ndarray, ring: np.ndarray, gradient: bool = True
         step = len(ys) // _MAX_SAMPLES + 1
         ys, xs = ys[::step], xs[::step]
     px = roi[ys, xs].astype(np.float32)
-    lum = px @ np.float32([0.114, 0.587, 0.299])
+    lum = px @ np.array([0.114, 0.587, 0.299], np.float32)
     hist = np.bincount(np.minimum(lum / 8, 31).astype(np.intp), minlength=32).astype(np.float32)
-    hist = np.convolve(hist, np.float32([1, 2, 3, 2, 1]), mode="same")
+    hist = np.convolve(hist, np.array([1, 2, 3, 2, 1], np.float32), mode="same")
     peak = (float(np.argmax(hist)) + 0.5) * 8.0
     mode = np.abs(lum - peak) <= 28.0
     if mode.sum() < 8:

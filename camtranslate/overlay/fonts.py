@@ -392,7 +392,7 @@ class FontLibrary:
     def font(self, face: FontFace, size: int, shaping: bool = False) -> ImageFont.FreeTypeFont:
         """A loaded font at ``size`` pixels (LRU-cached: loading parses the file)."""
         size = max(1, int(size))
-        engine_raqm = shaping and features.check("raqm")
+        engine_raqm = bool(shaping and features.check("raqm"))
         key = (face, size, engine_raqm)
         with self._lock:
             font = self._fonts.get(key)

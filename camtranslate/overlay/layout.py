@@ -289,7 +289,7 @@ def text_quads(quads: Sequence[np.ndarray]) -> list[np.ndarray]:
     if len(quads) < 2:
         return out
     boxes = [(q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()) for q in quads]
-    unit = np.float32([[0, 0], [1, 0], [1, 1], [0, 1]])
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
     for i, qi in enumerate(quads):
         v_min, v_max = 0.0, 1.0
         to_unit = None
@@ -316,13 +316,14 @@ def text_quads(quads: Sequence[np.ndarray]) -> list[np.ndarray]:
                 v_min, v_max = max(0.0, mid - 0.3), min(1.0, mid + 0.3)
             q = quads[i]
             left, right = q[3] - q[0], q[2] - q[1]
-            out[i] = np.float32(
+            out[i] = np.array(
                 [
                     q[0] + v_min * left,
                     q[1] + v_min * right,
                     q[1] + v_max * right,
                     q[0] + v_max * left,
-                ]
+                ],
+                np.float32,
             )
     return out
 

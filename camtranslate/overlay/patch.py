@@ -35,10 +35,10 @@ def draw_patch(
         turned = draw_patch(
             TextLayout(layout.lines, layout.size), height, width, font_at, outline_px
         )
-        outline = turned.outline
+        halo = turned.outline
         return TextPatch(
             np.ascontiguousarray(np.rot90(turned.fill, k=-1)),
-            None if outline is None else np.ascontiguousarray(np.rot90(outline, k=-1)),
+            None if halo is None else np.ascontiguousarray(np.rot90(halo, k=-1)),
             layout,
         )
     fill = Image.new("L", (width, height), 0)

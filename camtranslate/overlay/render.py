@@ -102,7 +102,8 @@ class _Region:
     ring: int  # ring width for background sampling, pixels
     thick: int  # highlight outline width, pixels
     alpha: float
-    text_quad: np.ndarray = field(default=None)  # type: ignore[assignment]
+    text_quad: np.ndarray = field(default_factory=lambda: np.zeros((4, 2), np.float32))
+    """Where the translation is drawn (set by ``render`` once all regions are known)."""
     fg: Color = (0, 0, 0)
     bg: Color = (255, 255, 255)
 
@@ -216,6 +217,7 @@ class OverlayRenderer:
             return None
         roi = image[r.y0 : r.y1, r.x0 : r.x1]
         inside, _grown, ring = self._masks(r, roi.shape, None)
+        assert ring is not None  # asked for (ring=True)
         bg = estimate_background(roi, ring)
         glyphs = text_pixels(roi, inside, bg)
         src = text_color(roi, glyphs, bg) if glyphs is not None else None
@@ -403,7 +405,7 @@ class OverlayRenderer:
         if prepared is None:
             return
         patch, pw, ph = prepared
-        src = np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]])
+        src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
         dst_quad = (r.text_quad - (r.x0, r.y0)).astype(np.float32)
         m = cv2.getPerspectiveTransform(src, dst_quad)
         roi = out[r.y0 : r.y1, r.x0 : r.x1]
@@ -424,8 +426,9 @@ class OverlayRenderer:
         u = u / max(float(np.linalg.norm(u)), 1e-6)
         v = v / max(float(np.linalg.norm(v)), 1e-6)
         d = r.grow + 1 + r.thick / 2.0
-        quad = np.float32(
-            [q[0] - d * (u + v), q[1] + d * (u - v), q[2] + d * (u + v), q[3] - d * (u - v)]
+        quad = np.array(
+            [q[0] - d * (u + v), q[1] + d * (u - v), q[2] + d * (u + v), q[3] - d * (u - v)],
+            np.float32,
         )
         cv2.polylines(out, [_fixed(quad)], True, self.highlight_color, r.thick, cv2.LINE_AA, 4)
 

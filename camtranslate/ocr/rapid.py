@@ -86,6 +86,10 @@ SUPPORTED_LANGS = LATIN_LANGS | {"zh", "ja"}
 class OrtOptions:
     """ONNX Runtime options for the det/rec/cls sessions (benchmarks/bench_ocr_speed.py).
 
+    Measured (docs/results/ocr.md, "Cheaper passes"): memory arena on and spinning off read a
+    720p frame in 0.73x the wall time and 0.62x the CPU of RapidOCR's own settings (arena off,
+    spinning on); one thread saves CPU but is slower; graph level "basic" is slower.
+
     ``intra_threads`` 0 lets ONNX Runtime use one thread per core. ``spinning`` False stops idle
     pool threads from busy-waiting between calls: the OCR worker shares the CPU with capture,
     tracking and drawing, which must keep their frame rate (issue 12: display first).
@@ -94,8 +98,8 @@ class OrtOptions:
     intra_threads: int = 0
     inter_threads: int = 1
     graph_level: str = "all"  # "basic" | "extended" | "all"
-    arena: bool = False
-    spinning: bool = True
+    arena: bool = True
+    spinning: bool = False
 
 
 DEFAULT_ORT = OrtOptions()
@@ -174,6 +178,8 @@ class RapidOcrEngine:
         use_angle_cls: bool = False,
         ort: OrtOptions = DEFAULT_ORT,
         rec_batch: int = 6,
+        det_model: Path | None = None,
+        rec_model: Path | None = None,
     ) -> None:
         check_languages(languages)
         if max_detect_side < 64:
@@ -183,6 +189,8 @@ class RapidOcrEngine:
         self.min_confidence = float(min_confidence)
         self.ort = ort
         self.rec_batch = max(1, int(rec_batch))
+        self._models = {DET_MODEL: det_model, REC_MODEL: rec_model}
+        """Other ONNX files for detection/recognition (benchmarks: int8 variants)."""
         self._lock = threading.Lock()
         self.providers: list[str] = []
         self._engine = self._build(use_angle_cls)
@@ -231,7 +239,7 @@ class RapidOcrEngine:
             models.append((engine._load_cls_model(), CLS_MODEL))
         for model, name in models:
             model.session.session = onnxruntime.InferenceSession(
-                str(folder / name),
+                str(self._models.get(name) or folder / name),
                 sess_options=session_options(self.ort),
                 providers=providers or ["CPUExecutionProvider"],
             )

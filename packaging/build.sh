@@ -10,11 +10,16 @@
 #   packaging/build.sh --commit REV  # build the sources of commit REV (git archive into
 #                                    # build/packaging/src), not the working tree: what a release
 #                                    # and the reproducibility check use
+#   packaging/build.sh --opencv-wheel  # bundle the PyPI OpenCV wheel (150 MiB) instead of the
+#                                    # minimal OpenCV built from source by
+#                                    # packaging/opencv/build-opencv.sh (cached in build/opencv-min;
+#                                    # the first build compiles for ~40 CPU-minutes)
 #
 # Environment: PYTHON (default python3.11) builds the venv; PIP_ARGS are passed to pip install;
 #   CONSTRAINTS (default packaging/constraints.txt; empty: newest releases); SOURCE_DATE_EPOCH
 #   (default: the commit's time; every archive's timestamps); BUILD_DIR, BUILD_VENV, DIST_DIR
-#   (defaults build/packaging, build/packaging/venv, dist: two builds side by side).
+#   (defaults build/packaging, build/packaging/venv, dist: two builds side by side);
+#   CAMTRANSLATE_ICU_TRIM=0 bundles Qt's full ICU data (packaging/icu_trim.py).
 # Outputs: dist/camtranslate/ (the app), dist/camtranslate-<version>-linux-x86_64.tar.xz,
 #   dist/camtranslate_<version>_amd64.deb, build/packaging/build-report.txt (docs/packaging.md).
 # Exit status: non-zero when the app or a package fails its checks; the start-time measurement
@@ -32,6 +37,7 @@ FRESH=0
 MEASURE=1
 PACKAGES=1
 COMMIT=""
+OPENCV=minimal
 while (( $# )); do
   arg="$1"
   shift
@@ -40,7 +46,8 @@ while (( $# )); do
     --fresh) FRESH=1 ;;
     --no-measure) MEASURE=0 ;;
     --app-only) PACKAGES=0 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --opencv-wheel) OPENCV=wheel ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -95,13 +102,30 @@ if [[ -z $first_manifest ]]; then
   exit 1
 fi
 du -sh models resources
+
+# The minimal OpenCV (one static extension: core, imgproc, imgcodecs, videoio with V4L2 and a
+# decode-only FFmpeg, video, photo, geometry; no BLAS/LAPACK, no codec libraries): built once per
+# pinned input set and cached under build/opencv-min (packaging/opencv/build-opencv.sh).
+OPENCV_DIR=""
+OPENCV_LINE="OpenCV: PyPI wheel (--opencv-wheel)"
+if [[ $OPENCV == minimal ]]; then
+  say "minimal OpenCV (packaging/opencv/build-opencv.sh; cached after the first build)"
+  t0=$(date +%s)
+  OPENCV_OUT="$(OPENCV_MIN_DIR="$TOOLS/build/opencv-min" nice -n 15 \
+    "$REPO/packaging/opencv/build-opencv.sh" --python "$VENV/bin/python")"
+  OPENCV_DIR="${OPENCV_OUT##*$'\n'}"
+  OPENCV_LINE="OpenCV: minimal, $OPENCV_DIR ($(( $(date +%s) - t0 )) s this build)"
+  echo "$OPENCV_LINE"
+fi
+
 LICENSES="$WORK/THIRD_PARTY_LICENSES.txt"
-"$VENV/bin/python" "$TOOLS/packaging/licenses.py" > "$LICENSES"
+CAMTRANSLATE_OPENCV_DIR="$OPENCV_DIR" "$VENV/bin/python" "$TOOLS/packaging/licenses.py" > "$LICENSES"
 echo "THIRD_PARTY_LICENSES.txt: $(wc -l < "$LICENSES") lines"
 
 # -- 3. PyInstaller ---------------------------------------------------------------------------
 say "PyInstaller (onedir)"
 t0=$(date +%s)
+CAMTRANSLATE_OPENCV_DIR="$OPENCV_DIR" CAMTRANSLATE_ICU_CACHE="$TOOLS/build/icu-trim" \
 CAMTRANSLATE_LICENSES="$LICENSES" "$VENV/bin/python" -m PyInstaller --noconfirm --clean \
   --log-level WARN --distpath "$DIST" --workpath "$WORK/pyinstaller" "$REPO/packaging/camtranslate.spec"
 PYI_S=$(( $(date +%s) - t0 ))
@@ -279,6 +303,7 @@ fi
   echo "host: $(uname -srm), $(nproc) CPUs; python: $("$VENV/bin/python" -V 2>&1)"
   echo "pyinstaller: $("$VENV/bin/python" -m PyInstaller --version); PyInstaller ${PYI_S} s, build ${BUILD_T0:+$(( $(date +%s) - BUILD_T0 ))} s in all"
   echo "onedir size: $SIZE_MB MiB ($(du -s --apparent-size -B1 "$APP" | cut -f1) bytes apparent, $(find "$APP" -type f | wc -l) files) at dist/camtranslate"
+  echo "$OPENCV_LINE"
   echo "$TARBALL_LINE"
   echo "$DEB_LINE"
   echo "$APPIMAGE_LINE"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.metadata as md
 import json
+import os
 import re
 import subprocess
 import sys
@@ -51,6 +52,27 @@ their names; the app loads them at start-up from that folder (no static linking,
 the files). With the .deb they are under /opt/camtranslate/_internal/. The source of the exact
 versions used is available from The Qt Company and from PyPI; on request we will provide it.
 """
+
+
+OPENCV_MIN_NOTE = """\
+OpenCV (Apache-2.0), built from source for this app by packaging/opencv/build-opencv.sh, with
+libjpeg-turbo (IJG/BSD-3-Clause/zlib), libpng (libpng), libwebp (BSD-3-Clause), libtiff
+(libtiff) and FFmpeg's libavcodec/libavformat/libavutil/libswscale (LGPL-2.1-or-later) linked
+statically into one file, _internal/cv2.cpython-311-x86_64-linux-gnu.so:
+{info}
+FFmpeg is under the GNU Lesser General Public License 2.1 or later (configured without
+--enable-gpl or --enable-nonfree). How to use your own FFmpeg (LGPL-2.1 section 6): the script
+above names the exact sources (the opencv-python-headless sdist from PyPI, Debian's
+ffmpeg_5.1.9.orig.tar.xz, both by sha256) and every build option; change the FFmpeg sources or
+options there, run it, and replace the cv2 file above with the one it builds. On request we
+will provide the sources and the object files.
+"""
+
+
+def _first_lines(path: Path, n: int) -> str:
+    if not path.is_file():
+        return "  (build-info.txt missing)"
+    return "\n".join("  " + line for line in path.read_text(encoding="utf-8").splitlines()[:n])
 
 
 def _norm(name: str) -> str:
@@ -122,8 +144,17 @@ def main() -> int:
         if cand.is_file():
             w(cand.read_text(encoding="utf-8", errors="replace"))
 
+    opencv_dir = os.environ.get("CAMTRANSLATE_OPENCV_DIR")
+    if opencv_dir:
+        w(RULE)
+        w(OPENCV_MIN_NOTE.format(info=_first_lines(Path(opencv_dir) / "build-info.txt", 3)))
+        for text in sorted((Path(opencv_dir) / "licenses").glob("*")):
+            w(f"\n--- {text.name}\n")
+            w(text.read_text(encoding="utf-8", errors="replace").rstrip() + "\n")
     for dist in distributions():
         meta = dist.metadata
+        if opencv_dir and _norm(meta["Name"]).startswith("opencv-"):
+            continue  # the wheel is not bundled: the minimal build above is
         w(RULE)
         w(f"{meta['Name']} {dist.version} -- {_declared(meta)}")
         home = meta.get("Home-page") or next(

@@ -48,7 +48,7 @@ DLOPENED = ("libonnxruntime_providers_shared.so",)
 PYTHON_EXT = re.compile(r"\.(cpython-[^.]+|abi3)\.so$")
 PARTS = (  # (label, path prefixes under _internal/) for the size table
     ("Qt (PySide6, ICU)", ("PySide6/", "shiboken6/", "libQt6", "libpyside6", "libshiboken6")),
-    ("OpenCV (cv2 + its libs)", ("cv2/", "opencv_python_headless.libs/", "opencv")),
+    ("OpenCV (cv2 + its libs)", ("cv2/", "cv2.", "opencv_python_headless.libs/", "opencv")),
     ("CTranslate2", ("ctranslate2/", "ctranslate2.libs/")),
     ("ONNX Runtime", ("onnxruntime/",)),
     ("translation models", ("models/",)),

@@ -1,0 +1,81 @@
+"""The minimal OpenCV build step and the ICU data trim (issue 10): their fast, static parts.
+
+The builds themselves take minutes (ICU) to most of an hour (OpenCV) and run in
+packaging/build.sh; docs/packaging.md has their checks and numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGING = Path(__file__).resolve().parents[2] / "packaging"
+sys.path.insert(0, str(PACKAGING))
+import icu_trim  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "coll/root.res",
+        "coll/de.res",
+        "coll/ucadata.icu",
+        "nfkc.nrm",
+        "uts46.nrm",
+        "root.res",
+        "en.res",
+        "res_index.res",
+        "cnvalias.icu",
+        "brkitr/line.brk",
+        "brkitr/cjdict.dict",
+        "zoneinfo64.res",
+        "pool.res",
+    ],
+)
+def test_icu_trim_keeps_what_qt_reads(item: str) -> None:
+    assert not icu_trim.removable(item)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "lang/de.res",
+        "region/fr.res",
+        "curr/pt.res",
+        "unit/en.res",
+        "zone/ja.res",
+        "translit/root.res",
+        "rbnf/en.res",
+        "ibm-943_P15A-2003.cnv",
+        "unames.icu",
+        "rfc3491.spp",
+        "confusables.cfu",
+    ],
+)
+def test_icu_trim_drops_what_qt_never_reads(item: str) -> None:
+    assert icu_trim.removable(item)
+
+
+def test_opencv_build_pins_the_constrained_version_by_hash() -> None:
+    script = (PACKAGING / "opencv" / "build-opencv.sh").read_text(encoding="utf-8")
+    pinned = re.search(r"^OPENCV_VERSION=(\S+)$", script, re.M)
+    constraints = (PACKAGING / "constraints.txt").read_text(encoding="utf-8")
+    assert pinned and f"opencv-python-headless=={pinned.group(1)}\n" in constraints
+    for name in ("OPENCV_SHA256", "FFMPEG_SHA256"):
+        assert re.search(rf"^{name}=[0-9a-f]{{64}}$", script, re.M), name
+    # LGPL FFmpeg only, and no BLAS/LAPACK in OpenCV
+    ffmpeg = re.search(r"^FFMPEG_OPTIONS=\((.*?)^\)", script, re.M | re.S)
+    assert ffmpeg and "--disable-everything" in ffmpeg.group(1)
+    assert "--enable-gpl" not in ffmpeg.group(1) and "--enable-nonfree" not in ffmpeg.group(1)
+    assert "-DWITH_LAPACK=OFF" in script
+
+
+def test_spec_and_hook_switch_on_the_same_variable() -> None:
+    spec = (PACKAGING / "camtranslate.spec").read_text(encoding="utf-8")
+    hook = (PACKAGING / "hooks" / "hook-cv2.py").read_text(encoding="utf-8")
+    build = (PACKAGING / "build.sh").read_text(encoding="utf-8")
+    for text in (spec, hook, build):
+        assert "CAMTRANSLATE_OPENCV_DIR" in text

@@ -269,6 +269,23 @@ class IncrementalReader:
         read = self.engine.recognize_quads(image, [quads[i] for i in todo])
         for qi, (text, score) in zip(todo, read, strict=True):
             results[qi] = (quads[qi], text, score, now)
+        if changed is not None and reason not in ("first", "tracking"):
+            # a known line the detector missed this time, though its pixels did not change
+            # (detection in a cut-out, or at the edge of its box, is not always the same):
+            # still there, keep it rather than make the paragraph it belongs to change
+            kept_set = set(keep)
+            for i, quad in enumerate(predicted):
+                if i in kept_set or now - self._lines[i].read_at > self.max_text_age_s:
+                    continue
+                poly = tuple(map(tuple, quad))
+                if any(polygon_iou(poly, tuple(map(tuple, q))) >= 0.2 for q in quads):
+                    continue  # replaced by what was detected there
+                box = _bbox(quad)
+                inside = box[0] >= 0 and box[1] >= 0 and box[2] <= w and box[3] <= h
+                if inside and (
+                    self._changed_fraction(quad, changed, scale) <= self.line_change_fraction
+                ):
+                    keep.append(i)
         reused = len(quads) - len(todo) + len(keep)
         kept = [(predicted[i], self._lines[i]) for i in keep]
         # remember this pass (world coordinates) for the next one

@@ -319,6 +319,7 @@ class LiveSession:
         self._compose_wake = threading.Event()
         self._drawn: dict[int, np.ndarray] = {}
         self._cache_view: ComposedFrame | None = None
+        self._animating = True
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -808,7 +809,8 @@ class LiveSession:
 
     def _compose_loop(self) -> None:
         while not self._stop.is_set():
-            self._compose_wake.wait(self.compose_interval_s)  # new frame, control, or a fade
+            # a new frame, a control or an OCR result wakes it; the timer only runs fades
+            self._compose_wake.wait(self.compose_interval_s if self._animating else 0.5)
             self._compose_wake.clear()
             if self._stop.is_set():
                 break
@@ -832,6 +834,7 @@ class LiveSession:
                     return
                 matrix = np.eye(3) if matrix is None else matrix
                 stable = self._stabilizer.visible(now)
+            self._animating = any(r.alpha < 1.0 for r in stable)
             original, highlight = self._original, self._highlight
             size = (int(frame.image.shape[1]), int(frame.image.shape[0]))
             # an OCR result that arrives after its text left the view is not listed

@@ -2,8 +2,7 @@
 # Build the minimal OpenCV the packaged app uses (issue 10): one static Python extension,
 # cv2.cpython-311-x86_64-linux-gnu.so, with only the modules camtranslate and rapidocr call
 # (core, imgproc, imgcodecs, videoio, video, photo, geometry, features + flann), no BLAS/LAPACK,
-# no IPP,
-# no OpenCL, and a minimal FFmpeg linked in statically (decoders for the video files the GUI
+# no IPP, no OpenCL, and a minimal FFmpeg linked in statically (decoders for the video files the GUI
 # opens, nothing else). The PyPI wheel stays in the dev venv; only packaging/build.sh uses this.
 #
 #   nice -n 15 packaging/opencv/build-opencv.sh [--python PY] [--jobs N]
@@ -191,6 +190,11 @@ cmake -S "$OCV_SRC" -B "$OCV_BUILD" -G Ninja \
   -DPYTHON3_EXECUTABLE="$PY" -DPYTHON3_INCLUDE_DIR="$PY_INC" -DPYTHON3_NUMPY_INCLUDE_DIRS="$NUMPY_INC" \
   -DPYTHON_DEFAULT_EXECUTABLE="$PY" "${OPENCV_OPTIONS[@]}" \
   >"$SRC/opencv-configure.log" 2>&1 || { tail -40 "$SRC/opencv-configure.log" >&2; exit 1; }
+if [ -n "${OPENCV_MIN_SRC:-}" ]; then
+  # a reused tree: the Python binding generator does not rerun when only the module list
+  # changed (its outputs keep the old modules' headers), so make it
+  rm -f "$OCV_BUILD"/modules/python_bindings_generator/pyopencv_generated_*
+fi
 log "building OpenCV (ninja -j$JOBS), log: $SRC/opencv-build.log"
 ninja -C "$OCV_BUILD" -j"$JOBS" opencv_python3 >"$SRC/opencv-build.log" 2>&1 || { tail -40 "$SRC/opencv-build.log" >&2; exit 1; }
 

@@ -189,6 +189,11 @@ T64_RENAMED = {
 }
 
 
+# The GCC release whose libstdc++ first has a GLIBCXX symbol version (libstdc++6's package
+# version starts with it): the bundle's floor becomes `libstdc++6 (>= N)` in Depends.
+GLIBCXX_GCC = {(3, 4, 29): "11", (3, 4, 30): "12", (3, 4, 31): "13", (3, 4, 32): "14"}
+
+
 # Debian packages of sonames the build host may lack (Qt's Wayland and EGL plugins need them)
 KNOWN_PACKAGES = {
     "libwayland-client.so.0": "libwayland-client0",
@@ -226,7 +231,15 @@ def deb_depends(app: Path) -> list[str]:
             continue
         packages.add(sorted(owners, key=len)[0])
     packages.discard("libc6")
-    return [f"{p} | {p}t64" if p in T64_RENAMED else p for p in sorted(packages)]
+    gcc = GLIBCXX_GCC.get(glibc_floor(app)["GLIBCXX"][0]) if "libstdc++6" in packages else None
+    return [
+        f"{p} | {p}t64"
+        if p in T64_RENAMED
+        else f"{p} (>= {gcc})"
+        if p == "libstdc++6" and gcc
+        else p
+        for p in sorted(packages)
+    ]
 
 
 def manifest(app: Path) -> list[str]:

@@ -60,6 +60,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--image", type=Path, help="the photo --make animates")
+    p.add_argument(
+        "--size",
+        default="1280x720",
+        help="frame size of the hands/textchange clips, WxH (default 1280x720; 1920x1080 too)",
+    )
     p.add_argument("--save-video", type=Path, help="keep the --make clip at this path (.mp4)")
     p.add_argument("--seconds", type=float, default=20.0, help="measurement window (default 20)")
     p.add_argument("--display-hz", type=float, default=30.0, help="display timer rate (30)")
@@ -264,9 +269,7 @@ class _Schedule:
         # a translation of the new text, drawn after the change (not one left from the last
         # time the clip showed this text)
         if any(
-            r.translation
-            and _same_text(r.text, text)
-            and self.since[r.id][1] >= since
+            r.translation and _same_text(r.text, text) and self.since[r.id][1] >= since
             for r in view.regions
         ):
             self.latencies.append(now - since)
@@ -352,7 +355,13 @@ def _cmd_bench_live(args: argparse.Namespace) -> int:
             tmp = tempfile.TemporaryDirectory(prefix="camtranslate-bench-")
             video = Path(tmp.name) / f"{args.make}.mp4"
         if args.make in SCENES:
-            scene = write_scene_video(photo, video, args.make)
+            try:
+                width, height = (int(v) for v in args.size.lower().split("x"))
+            except ValueError:
+                raise CamtranslateError(
+                    f"--size wants WxH, e.g. 1920x1080, not {args.size}"
+                ) from None
+            scene = write_scene_video(photo, video, args.make, size=(width, height))
             if args.save_video:
                 scene_file(video).write_text(json.dumps(scene))
         else:

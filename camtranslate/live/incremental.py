@@ -67,6 +67,8 @@ class PassReport:
     """(x, y, pixels changed) per line read this pass: its centre in frame pixels and whether
     it was read because its own pixels changed. A reused text is not a new reading, so the
     stabilizer must not count it as another vote."""
+    unsettled: tuple[tuple[float, float], ...] = ()
+    """Centres of the lines with something moving right around them this pass."""
 
     def _lines_in(self, polygon: object) -> list[bool]:
         pts = np.asarray(polygon, np.float64).reshape(-1, 2)
@@ -81,6 +83,14 @@ class PassReport:
     def is_changed(self, polygon: object) -> bool:
         """Whether a region holds a line read this pass because its pixels changed."""
         return any(self._lines_in(polygon))
+
+    def is_settled(self, polygon: object) -> bool:
+        """False when something moves right around a line of the region (see
+        ``IncrementalReader._near_motion``)."""
+        pts = np.asarray(polygon, np.float64).reshape(-1, 2)
+        x0, y0 = pts.min(axis=0) - 2
+        x1, y1 = pts.max(axis=0) + 2
+        return not any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in self.unsettled)
 
 
 @dataclass
@@ -143,6 +153,7 @@ class IncrementalReader:
         iou_match: float = 0.5,
         idle_gap_s: float = 0.5,
         tile_px: int = 16,
+        ring_motion_pixels: int = 3,
     ) -> None:
         if not supports_incremental(engine):
             raise TypeError(f"{type(engine).__name__} cannot detect and read separately")
@@ -156,6 +167,8 @@ class IncrementalReader:
         self.iou_match = iou_match
         self.idle_gap_s = idle_gap_s
         self.tile_px = tile_px
+        self.ring_motion_pixels = ring_motion_pixels
+        self._moved: np.ndarray | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -196,7 +209,8 @@ class IncrementalReader:
         changed = (np.abs(diff) > self.pixel_threshold) & valid
         # thin lines along edges are sub-pixel tracking error, not change
         changed = cv2.morphologyEx(changed.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3)))
-        return (changed > 0) | ~valid
+        self._moved = changed > 0  # inside the previous view: something moved or changed
+        return self._moved | ~valid
 
     # -- one pass ----------------------------------------------------------------------------
     def read(
@@ -224,6 +238,7 @@ class IncrementalReader:
         elif self._busy_s + min(now - self._last_pass, self.idle_gap_s) >= self.full_interval_s:
             reason = "interval"
         changed: np.ndarray | None = None
+        self._moved = None
         if reason in ("", "interval"):
             try:
                 changed = self._change_mask(small, scale, matrix)
@@ -326,8 +341,45 @@ class IncrementalReader:
                 )
                 for i in todo
             ),
+            unsettled=tuple(
+                (float(q[:, 0].mean()), float(q[:, 1].mean()))
+                for q in [r[0] for r in results if r is not None] + [q for q, _ in kept]
+                if self._near_motion(q, scale)
+            ),
         )
         return regions, report
+
+    def _near_motion(self, quad: np.ndarray, scale: float) -> bool:
+        """Whether something moves right around a line (a hand next to or over it): its
+        reading may be cut by what moves, so it must not count as settled."""
+        if self._moved is None:
+            return False
+        x0, y0, x1, y1 = _bbox(quad)
+        # a ring around the line: from where its own (blurred) pixels end to half a line
+        # height further out; a change of the text itself stays inside the inner edge
+        gap = 3.0 / scale + 0.15 * (y1 - y0)
+        margin = gap + max(8.0, 0.5 * (y1 - y0))
+        hs, ws = self._moved.shape[:2]
+        outer = [
+            max(0, int((x0 - margin) * scale)),
+            max(0, int((y0 - margin) * scale)),
+            min(ws, int(np.ceil((x1 + margin) * scale))),
+            min(hs, int(np.ceil((y1 + margin) * scale))),
+        ]
+        inner = [
+            max(0, int((x0 - gap) * scale)),
+            max(0, int((y0 - gap) * scale)),
+            min(ws, int(np.ceil((x1 + gap) * scale))),
+            min(hs, int(np.ceil((y1 + gap) * scale))),
+        ]
+        if outer[2] <= outer[0] or outer[3] <= outer[1]:
+            return False
+        ring = self._moved[outer[1] : outer[3], outer[0] : outer[2]].astype(np.int32).sum()
+        area = (outer[2] - outer[0]) * (outer[3] - outer[1])
+        if inner[2] > inner[0] and inner[3] > inner[1]:
+            ring -= int(self._moved[inner[1] : inner[3], inner[0] : inner[2]].sum())
+            area -= (inner[2] - inner[0]) * (inner[3] - inner[1])
+        return area > 0 and ring >= self.ring_motion_pixels
 
     def _detection_rects(
         self,

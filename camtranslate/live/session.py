@@ -690,6 +690,7 @@ class LiveSession:
                     float(r.confidence),
                     fresh=report is None or report.is_fresh(r.polygon),
                     changed=report is not None and report.is_changed(r.polygon),
+                    settled=report is None or report.is_settled(r.polygon),
                 )
                 for r in regions
                 if r.text.strip()

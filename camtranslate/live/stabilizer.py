@@ -35,6 +35,10 @@ class Observation:
     changed: bool = False
     """A fresh reading taken because this region's own pixels changed (incremental OCR): the
     sign may say something else now."""
+    settled: bool = True
+    """False: something moves right around the region (a hand next to or over the text), so
+    this reading may be cut by it: it keeps the region alive but neither votes nor counts as
+    holding still."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,15 @@ class Stabilizer:
         if not key:
             return
         held = False
+        if not obs.settled:  # alive, a candidate, but no weight until it holds still
+            track.misses = 0
+            track.votes.setdefault(key, 0.0)
+            track.readings.setdefault(key, obs.text)
+            track.read_at[key] = now  # the hold-still clock starts (again)
+            track.held.discard(key)
+            if obs.fresh and obs.changed:
+                track.changed_keys.add(key)
+            return
         if not obs.fresh and key in track.votes:
             track.misses = 0  # seen again, unchanged: alive, but no new evidence...
             first = track.read_at.get(key)
@@ -218,6 +231,8 @@ class Stabilizer:
         if not track.votes:
             return None
         leader = max(track.votes, key=track.votes.__getitem__)
+        if track.shown_key is None and track.votes[leader] <= 0.0:
+            return None  # only unsettled glimpses so far
         if track.shown_key is None and leader in track.changed_keys and leader not in track.held:
             return None  # text that motion just uncovered (a hand moving away): wait until it
             # holds still, or the first glimpse ("toce") is shown and then replaced

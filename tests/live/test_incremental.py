@@ -118,3 +118,24 @@ def test_full_detection_when_due(engine, board_frames):
     # a different scene altogether
     other = cv2.flip(first, 1)
     assert reader.read(other, now=100.2)[1].reason == "large-change"
+
+
+def test_a_line_with_a_hand_next_to_it_is_not_settled(engine, board_frames):
+    from camtranslate.bench.videos import draw_hand
+
+    first, again, _ = board_frames
+    reader = IncrementalReader(engine)
+    regions, _ = reader.read(first, now=0.0)
+    board = next(r for r in regions if "".join(r.text.split()).upper() == "OPENTODAY")
+    x1 = max(x for x, _ in board.polygon)
+    ymid = sum(y for _, y in board.polygon) / 4
+    hand = again.copy()
+    draw_hand(hand, (x1 + 60, ymid + 160), 200, 0.0)  # fingertips at the board's right end
+    _, report = reader.read(hand, now=0.2)
+    assert not report.is_settled(board.polygon)
+    poster = next(r for r in regions if "FASTER" in r.text.upper())
+    assert report.is_settled(poster.polygon)
+    _, gone = reader.read(again, now=0.4)  # the hand left: that moved, too
+    assert not gone.is_settled(board.polygon)
+    _, calm = reader.read(again, now=0.6)  # nothing moves any more
+    assert calm.is_settled(board.polygon)

@@ -183,3 +183,22 @@ def test_a_near_miss_from_changed_pixels_does_not_win_outright():
     carried(stab, "EX1T", 1.0, fresh=True, changed=True)  # a hand passed; re-read, misread
     carried(stab, "EX1T", 1.0 + stab.hold_s + 0.01)
     assert shown(stab, 2.0) == ["SAÍDA"]
+
+
+def test_readings_next_to_something_moving_do_not_vote():
+    # a hand moving over a line: the glimpses it leaves ("EX", "XIT") are cut by the hand
+    stab = Stabilizer()
+    carried(stab, "EXIT", 0.0, fresh=True)
+    for i in range(20):
+        stab.observe([Observation(BOX, "STOP", 0.9, changed=True, settled=False)], 0.1 + i * 0.1)
+        stab.apply_translations({t: TR[t] for t in stab.pending_texts() if t in TR}, 0.1 + i * 0.1)
+    assert shown(stab, 3.0) == ["SAÍDA"] and stab.changes == 0
+    # a new region seen only next to the moving hand is not shown...
+    for i in range(5):
+        stab.observe([Observation(OTHER, "OPEN", 0.9, settled=False)], 3.0 + i * 0.1)
+    assert "ABERTO" not in shown(stab, 3.5)
+    # ...until the hand has gone and the reading held still
+    stab.observe([Observation(OTHER, "OPEN", 0.9, fresh=False)], 3.6)
+    stab.observe([Observation(OTHER, "OPEN", 0.9, fresh=False)], 3.6 + stab.hold_s)
+    stab.apply_translations({t: TR[t] for t in stab.pending_texts() if t in TR}, 4.2)
+    assert "ABERTO" in shown(stab, 5.0)

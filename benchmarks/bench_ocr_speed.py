@@ -137,8 +137,7 @@ def time_variants(specs: dict[str, dict], frames: list[np.ndarray]) -> list[dict
 
 
 def f1(specs: dict[str, dict], names: list[str]) -> list[dict]:
-    sys.path.insert(0, str(Path(__file__).parent))  # bench_ocr.py, the scorer, next to us
-    from bench_ocr import prf, score_image
+    from bench_ocr import prf, score_image  # the scorer next to this script (run as a script)
 
     items = json.loads((DATA / "gt.json").read_text())
     out = []

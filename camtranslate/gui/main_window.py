@@ -974,7 +974,14 @@ class MainWindow(QMainWindow):
     def _show_live_frame(self, view: Any) -> None:
         self.view.set_frame(view.image)
         rows = [
-            Row(r.polygon, r.text, r.translation, r.source_lang or "", key=r.id)
+            Row(
+                r.polygon,
+                r.text,
+                r.translation,
+                r.source_lang or "",
+                key=r.id,
+                untranslated_reason=r.untranslated_reason,
+            )
             for r in view.regions
             if r.alpha > 0.05
         ]
@@ -1002,7 +1009,9 @@ class MainWindow(QMainWindow):
             return False
         shown = f"as “{term.translation}” in {target}" if translation else "as written"
         self.set_status(f"Glossary: “{term.source}” is now always shown {shown}")
-        if self.mode == "still":
+        if self.session is not None:
+            self.session.refresh_translations()
+        elif self.mode == "still":
             self._retranslate_stills()
         return True
 

@@ -10,7 +10,7 @@ API (stable contract for the GUI)::
     session = LiveSession(pipeline, source, source_lang="auto", target_lang="pt",
                           on_event=callback, overlay=None)
         # pipeline: anything with warmup(progress), recognize(image) -> list[TextRegion],
-        #   translate_regions(regions, source, target) -> list[TranslatedRegion]
+        #   translate_texts(texts, source, target) -> list[TranslationOutcome]
         #   (camtranslate.pipeline.Pipeline). overlay: an OverlayRenderer (default: the
         #   pipeline's ``renderer``, else a new one).
         # on_event(event: LiveEvent) is called from the session's threads: it must be quick
@@ -21,6 +21,7 @@ API (stable contract for the GUI)::
                                # pass in flight; wait=False only signals (then join() / start())
     session.retry()            # after SourceFailed / a "models" SessionError: try that part again
     session.set_languages(source_lang, target_lang)   # re-translates what is on screen
+    session.refresh_translations()                    # the same, after a glossary edit
     session.freeze(True|False) # hold the current frame + overlay; OCR pauses
     session.show_original(True|False)                 # draw the camera frame without overlay
     session.set_highlight(region_id | None)           # outline one region (side-list selection)
@@ -62,7 +63,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -72,7 +73,10 @@ from camtranslate.live.sources import Frame, FrameSource
 from camtranslate.live.stabilizer import Observation, Stabilizer
 from camtranslate.live.throttle import ChangeDetector, LatestFrameSlot
 from camtranslate.live.tracking import MotionTracker, warp_points, warp_polygon
-from camtranslate.types import Polygon, TextRegion, TranslatedRegion, as_polygon
+from camtranslate.types import Polygon, TextRegion, as_polygon
+
+if TYPE_CHECKING:
+    from camtranslate.translate.service import TranslationOutcome
 
 
 # -- events ------------------------------------------------------------------------------------
@@ -136,6 +140,8 @@ class ShownRegion:
     translation: str
     alpha: float
     source_lang: str = ""
+    untranslated_reason: str = ""
+    """Why the text is shown as read ("zh: no model for zh→pt; ...", "unsure"); "" if translated."""
 
 
 @dataclass(frozen=True)
@@ -173,9 +179,9 @@ class LivePipeline(Protocol):
 
     def recognize(self, image: np.ndarray) -> list[TextRegion]: ...
 
-    def translate_regions(
-        self, regions: Sequence[TextRegion], source: str | None = None, target: str | None = None
-    ) -> list[TranslatedRegion]: ...
+    def translate_texts(
+        self, texts: Sequence[str], source: str | None = None, target: str | None = None
+    ) -> list[TranslationOutcome]: ...
 
 
 class _Rate:
@@ -300,7 +306,6 @@ class LiveSession:
         self._original = False
         self._highlight: int | None = None
         self._lang_gen = 0
-        self._memo: dict[str, tuple[str, str]] = {}
         self._retranslate = False
         self._state = "stopped"
         self._lost = False
@@ -398,7 +403,13 @@ class LiveSession:
                 return
             self._src_lang, self._tgt_lang = source_lang, target_lang
             self._lang_gen += 1
-            self._memo.clear()
+            self._retranslate = True
+        self._slot.wake()
+
+    def refresh_translations(self) -> None:
+        """Translate what is on screen again (the glossary changed): shown in place, no fade,
+        not counted as churn."""
+        with self._lock:
             self._retranslate = True
         self._slot.wake()
 
@@ -637,35 +648,23 @@ class LiveSession:
         self._emit(ModelsReady(f"models ready in {seconds:.1f} s", seconds=seconds))
         return True
 
-    def _translate(self, texts: Sequence[str], src: str, tgt: str) -> dict[str, tuple[str, str]]:
-        """text -> (translation, source language), the session memo first, one batch for rest."""
-        out: dict[str, tuple[str, str]] = {}
-        todo: list[str] = []
+    def _translate(
+        self, texts: Sequence[str], src: str, tgt: str
+    ) -> dict[str, tuple[str, str, str]]:
+        """text -> (translation, source language, why it was left as read), one batch through
+        the pipeline: its phrase cache is the only cache (the glossary and the guard apply to
+        every reading, so a glossary edit shows on the next pass)."""
+        texts = list(dict.fromkeys(texts))
+        if not texts:
+            return {}
+        t0 = time.perf_counter()
+        outcomes = self.pipeline.translate_texts(texts, src, tgt)
+        ms = (time.perf_counter() - t0) * 1000
         with self._lock:
-            for t in texts:
-                if t in self._memo:
-                    out[t] = self._memo[t]
-                    self._hits += 1
-                else:
-                    todo.append(t)
-        if todo:
-            regions = [TextRegion(((0, 0), (1, 0), (1, 1), (0, 1)), t, 1.0) for t in todo]
-            t0 = time.perf_counter()
-            done = self.pipeline.translate_regions(regions, src, tgt)
-            ms = (time.perf_counter() - t0) * 1000
-            with self._lock:
-                self._ms["translate"] = _ema(self._ms["translate"], ms)
-                if len(self._memo) > 4096:  # a long walk through a city: stay bounded
-                    self._memo.clear()
-                for tr in done:
-                    pair = (tr.translation, tr.source_lang)
-                    out[tr.region.text] = pair
-                    self._memo[tr.region.text] = pair
-                    if tr.cached:
-                        self._hits += 1
-                    else:
-                        self._misses += 1
-        return out
+            self._ms["translate"] = _ema(self._ms["translate"], ms)
+            self._hits += sum(o.cached for o in outcomes)
+            self._misses += sum(not o.cached and bool(o.route) for o in outcomes)
+        return {o.text: (o.translation, o.source_lang, o.reason) for o in outcomes}
 
     def _ocr_pass(self, frame: Frame) -> None:
         t0 = time.perf_counter()
@@ -702,7 +701,7 @@ class LiveSession:
             )
             pending = self._stabilizer.pending_texts()
             src, tgt, gen = self._src_lang, self._tgt_lang, self._lang_gen
-        translations: dict[str, tuple[str, str]] = {}
+        translations: dict[str, tuple[str, str, str]] = {}
         if pending:
             try:
                 translations = self._translate(pending, src, tgt)
@@ -730,7 +729,7 @@ class LiveSession:
         if getattr(getattr(self.pipeline, "config", None), "group_lines", True):
             from camtranslate.blocks import group_lines
 
-            lines = group_lines(lines)
+            lines = group_lines(lines, frame.image)  # lines on one surface only (blocks.py)
         return lines, report
 
     def _incremental_reader(self) -> IncrementalReader | None:
@@ -853,6 +852,7 @@ class LiveSession:
                     r.translation,
                     round(r.alpha, 2),
                     r.source_lang,
+                    r.untranslated_reason,
                 )
                 for r in stable
             )

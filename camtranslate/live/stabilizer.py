@@ -51,6 +51,14 @@ class StableRegion:
     translation: str
     source_lang: str
     alpha: float
+    untranslated_reason: str = ""
+    """Why the text is shown as it was read (no model for its language, unsure, ...)."""
+
+
+def _parts(value: Sequence[str]) -> tuple[str, str, str]:
+    """(translation, source language, untranslated reason) of one translation result; the
+    reason is optional: (translation, language) pairs mean translated."""
+    return value[0], value[1], value[2] if len(value) > 2 else ""
 
 
 @dataclass
@@ -63,6 +71,7 @@ class _Track:
     shown_text: str = ""
     shown_translation: str = ""
     source_lang: str = ""
+    reason: str = ""
     shown_since: float | None = None
     misses: int = 0
     retired_at: float | None = None
@@ -257,8 +266,9 @@ class Stabilizer:
                     out.append(text)
         return out
 
-    def apply_translations(self, translations: Mapping[str, tuple[str, str]], now: float) -> None:
-        """Show the candidates whose translation arrived: text -> (translation, source_lang)."""
+    def apply_translations(self, translations: Mapping[str, Sequence[str]], now: float) -> None:
+        """Show the candidates whose translation arrived: text -> (translation, source_lang[,
+        reason it was left untranslated])."""
         for track in self._tracks.values():
             if track.retired_at is not None:
                 continue
@@ -268,19 +278,20 @@ class Stabilizer:
             text = track.readings[cand]
             if text not in translations:
                 continue
-            translation, lang = translations[text]
+            translation, lang, reason = _parts(translations[text])
             if track.shown_key is not None and translation != track.shown_translation:
                 self.changes += 1
             if track.shown_key is None:
                 track.shown_since = now
             track.shown_key, track.shown_text = cand, text
-            track.shown_translation, track.source_lang = translation, lang
+            track.shown_translation, track.source_lang, track.reason = translation, lang, reason
 
-    def retranslate(self, translations: Mapping[str, tuple[str, str]]) -> None:
+    def retranslate(self, translations: Mapping[str, Sequence[str]]) -> None:
         """Languages changed: swap the translations of what is shown, in place."""
         for track in self._tracks.values():
             if track.shown_key is not None and track.shown_text in translations:
-                track.shown_translation, track.source_lang = translations[track.shown_text]
+                parts = _parts(translations[track.shown_text])
+                track.shown_translation, track.source_lang, track.reason = parts
 
     def shown_texts(self) -> list[str]:
         return [t.shown_text for t in self._tracks.values() if t.shown_key is not None]
@@ -327,6 +338,7 @@ class Stabilizer:
                     track.shown_translation,
                     track.source_lang,
                     alpha,
+                    track.reason,
                 )
             )
         return out

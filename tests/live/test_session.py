@@ -248,10 +248,10 @@ def test_errors_in_a_stage_become_events_and_the_loop_survives(make_video, pipel
                 raise RuntimeError("onnx session died")
             return pipeline.recognize(image)
 
-        def translate_regions(self, regions, source=None, target=None):
+        def translate_texts(self, texts, source=None, target=None):
             if bad == "translation":
                 raise RuntimeError("model file missing")
-            return pipeline.translate_regions(regions, source, target)
+            return pipeline.translate_texts(texts, source, target)
 
     path, _ = make_video("pan", seconds=2.0)
     rec = Recorder()
@@ -310,3 +310,36 @@ def test_set_languages_retranslates_what_is_on_screen(pipeline, make_video):
         assert session.stats().overlay_changes == 0  # a language switch is not churn
     finally:
         session.stop()
+
+
+def test_glossary_edits_reach_the_live_view(make_video, tmp_path):
+    """The session has no translation cache of its own: after a glossary edit, what is on
+    screen is translated again (the window calls refresh_translations)."""
+    from camtranslate.config import PipelineConfig
+    from camtranslate.pipeline import Pipeline
+    from camtranslate.translate.glossary import Term, add_term
+
+    glossary = tmp_path / "glossary.tsv"
+    own = Pipeline(PipelineConfig(source_lang="en", target_lang="pt", glossary_path=glossary))
+    path, _ = make_video("still", seconds=3.0, noise=2.0)
+    rec = Recorder()
+    session = LiveSession(own, VideoFileSource(path), "en", "pt", on_event=rec)
+    session.start()
+    try:
+        view = wait_for(lambda: overlay_view(session, rec), timeout=120)
+        assert view is not None
+        target = next(r for r in view.regions if r.translation != r.text)
+        add_term(glossary, Term(target.text))  # "Always keep as written"
+        session.refresh_translations()  # what the window does after the side-list action
+
+        def kept():
+            v = session.latest_view()
+            return v is not None and any(
+                r.text == target.text and r.translation == r.text for r in v.regions
+            )
+
+        assert wait_for(kept, timeout=90), "the glossary edit never reached the view"
+
+    finally:
+        session.stop()
+        own.close()

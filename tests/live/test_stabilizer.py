@@ -202,3 +202,14 @@ def test_readings_next_to_something_moving_do_not_vote():
     stab.observe([Observation(OTHER, "OPEN", 0.9, fresh=False)], 3.6 + stab.hold_s)
     stab.apply_translations({t: TR[t] for t in stab.pending_texts() if t in TR}, 4.2)
     assert "ABERTO" in shown(stab, 5.0)
+
+
+def test_the_reason_a_text_was_left_as_read_is_shown_with_it() -> None:
+    stab = Stabilizer(fade_in_s=0.0)
+    stab.observe([Observation(BOX, "出口", 0.9)], 0.0)
+    stab.apply_translations({"出口": ("出口", "zh", "zh: no model for zh→pt")}, 0.1)
+    (region,) = stab.visible(0.2)
+    assert region.translation == "出口" and region.untranslated_reason.startswith("zh: no model")
+    stab.retranslate({"出口": ("Saída", "zh")})  # a model was installed: translated now
+    (region,) = stab.visible(0.3)
+    assert region.translation == "Saída" and region.untranslated_reason == ""

@@ -31,6 +31,7 @@ _EXPORTS = {
     "ModelsLoading": "session",
     "ModelsReady": "session",
     "SessionError": "session",
+    "SessionState": "session",
     "write_motion_video": "videos",
 }
 

@@ -31,6 +31,7 @@ API (stable contract for the GUI)::
                                    # Controls below show up in the next composed view (~1 frame).
     session.stats()            # LiveStats snapshot
     session.running            # bool
+    session.state              # SessionState (also in every stats())
 
     ComposedFrame: image (BGR uint8, overlay drawn; may be the camera frame itself, so treat it
                    as read-only), frame_index, timestamp,
@@ -40,8 +41,9 @@ API (stable contract for the GUI)::
     LiveStats:     source_fps, display_fps, ocr_passes_per_s, ocr_ms, translate_ms,
                    overlay_ms, track_ms, cache_hits, cache_misses, frames, frames_skipped
                    (unchanged, not OCR'd), frames_displayed, ocr_passes, overlay_changes,
-                   state ("starting"|"loading"|"running"|"lost"|"ended"|"failed" (source did
-                   not open)|"no-models" (warm-up failed; video still shows)|"stopped")
+                   state: SessionState (a str enum: STARTING "starting", LOADING, RUNNING,
+                   LOST, ENDED, FAILED (source did not open), NO_MODELS "no-models" (warm-up
+                   failed; video still shows), STOPPED)
 
 Events (frozen dataclasses, all subclasses of ``LiveEvent`` with a one-line ``message``):
     SourceOpened(message, name, fps, size)   SourceFailed(message)   — could not open; final
@@ -63,6 +65,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -77,6 +80,31 @@ from camtranslate.types import Polygon, TextRegion, as_polygon
 
 if TYPE_CHECKING:
     from camtranslate.translate.service import TranslationOutcome
+
+
+class SessionState(str, Enum):
+    """Where a session stands (``LiveStats.state``). A ``str`` enum: compares equal to its value
+    ("running"), and ``str()`` / JSON give the value."""
+
+    STARTING = "starting"
+    LOADING = "loading"
+    """The source is open (or opening); models are warming up."""
+    RUNNING = "running"
+    LOST = "lost"
+    """The source stopped delivering; reconnect attempts follow."""
+    ENDED = "ended"
+    """A non-looping file delivered its last frame."""
+    FAILED = "failed"
+    """The source did not open."""
+    NO_MODELS = "no-models"
+    """Warm-up failed; the video still shows, no OCR until retry()."""
+    STOPPED = "stopped"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
 
 
 # -- events ------------------------------------------------------------------------------------
@@ -160,7 +188,7 @@ class LiveStats:
     frames_skipped: int = 0
     ocr_passes: int = 0
     overlay_changes: int = 0
-    state: str = "stopped"
+    state: SessionState = SessionState.STOPPED
 
 
 @dataclass(frozen=True)
@@ -232,6 +260,10 @@ def _inside_fraction(matrix: np.ndarray, polygon: Polygon, size: tuple[int, int]
     ix = max(0.0, min(x1, w) - max(x0, 0.0))
     iy = max(0.0, min(y1, h) - max(y0, 0.0))
     return float(ix * iy / area)
+
+
+_WATCHED = (SessionState.RUNNING, SessionState.LOADING, SessionState.NO_MODELS)
+"""States in which the watchdog expects frames."""
 
 
 # -- the session -------------------------------------------------------------------------------
@@ -307,7 +339,7 @@ class LiveSession:
         self._highlight: int | None = None
         self._lang_gen = 0
         self._retranslate = False
-        self._state = "stopped"
+        self._state = SessionState.STOPPED
         self._lost = False
         self._last_frame_at = 0.0
         self._ready = False
@@ -331,6 +363,15 @@ class LiveSession:
     def running(self) -> bool:
         return any(t.is_alive() for t in self._threads)
 
+    @property
+    def state(self) -> SessionState:
+        with self._lock:
+            return self._state
+
+    def _set_state(self, state: SessionState) -> None:
+        with self._lock:
+            self._state = state
+
     def start(self) -> None:
         """Open the source and load models in background threads; returns at once."""
         if self.running:
@@ -338,7 +379,7 @@ class LiveSession:
                 return
             self.join()  # a stop(wait=False) still winding down
         self._stop.clear()
-        self._state = "starting"
+        self._set_state(SessionState.STARTING)
         self._slot = LatestFrameSlot()
         self._reader = None  # the next pass reads the whole frame
         self._threads = [
@@ -371,7 +412,7 @@ class LiveSession:
                 t.join(max(0.0, deadline - time.monotonic()))
         self._threads = [t for t in self._threads if t.is_alive()]
         if not self._threads:
-            self._state = "stopped"
+            self._set_state(SessionState.STOPPED)
 
     def retry(self) -> None:
         """After SourceFailed or a models SessionError: try again the part that gave up.
@@ -462,7 +503,11 @@ class LiveSession:
             if lost == self._lost:
                 return
             self._lost = lost
-            self._state = "lost" if lost else ("running" if self._ready else "loading")
+            self._state = (
+                SessionState.LOST
+                if lost
+                else (SessionState.RUNNING if self._ready else SessionState.LOADING)
+            )
         name = getattr(self.source, "name", "source")
         if lost:
             self._emit(SourceLost(f"{name} stopped delivering frames ({why}); reconnecting…"))
@@ -474,11 +519,11 @@ class LiveSession:
         try:
             self.source.open()
         except SourceError as exc:
-            self._state = "failed"
+            self._set_state(SessionState.FAILED)
             self._emit(SourceFailed(str(exc)))
             return False
         except Exception as exc:  # a driver error: same outcome, one line
-            self._state = "failed"
+            self._set_state(SessionState.FAILED)
             self._emit(SourceFailed(f"cannot open {getattr(self.source, 'name', 'source')}: {exc}"))
             return False
         src = self.source
@@ -497,15 +542,15 @@ class LiveSession:
             return
         self._last_frame_at = time.monotonic()
         with self._lock:
-            if self._state in ("starting", "failed"):
-                self._state = "running" if self._ready else "loading"
+            if self._state in (SessionState.STARTING, SessionState.FAILED):
+                self._state = SessionState.RUNNING if self._ready else SessionState.LOADING
         failures = 0
         try:
             while not self._stop.is_set():
                 frame = self.source.read()
                 if frame is None:
                     if self.source.exhausted:
-                        self._state = "ended"
+                        self._set_state(SessionState.ENDED)
                         self._emit(SourceEnded(f"{self.source.name} ended"))
                         return
                     failures += 1
@@ -571,7 +616,9 @@ class LiveSession:
     def _watchdog_loop(self) -> None:
         """Notices a read that blocks (no frames at all) where counting failures cannot."""
         while not self._stop.wait(0.25):
-            if self._state in ("running", "loading", "no-models") and self._last_frame_at:
+            with self._lock:
+                watched = self._state in _WATCHED
+            if watched and self._last_frame_at:
                 idle = time.monotonic() - self._last_frame_at
                 if idle > self.lost_timeout_s and not self._lost:
                     self._set_lost(True, f"no frame for {idle:.1f} s")
@@ -624,8 +671,8 @@ class LiveSession:
     def _warmup(self) -> bool:
         t0 = time.monotonic()
         with self._lock:
-            if self._state in ("starting", "running", "no-models"):
-                self._state = "loading"
+            if self._state in (SessionState.STARTING, SessionState.RUNNING, SessionState.NO_MODELS):
+                self._state = SessionState.LOADING
 
         def progress(stage: str, fraction: float) -> None:
             self._emit(ModelsLoading(f"{stage}…", stage=stage, fraction=float(fraction)))
@@ -636,15 +683,19 @@ class LiveSession:
                 warmup(progress)
         except Exception as exc:
             with self._lock:
-                if self._state in ("loading", "running", "starting"):
-                    self._state = "no-models"
+                if self._state in (
+                    SessionState.LOADING,
+                    SessionState.RUNNING,
+                    SessionState.STARTING,
+                ):
+                    self._state = SessionState.NO_MODELS
             self._error("models", exc)
             return False
         seconds = time.monotonic() - t0
         with self._lock:
             self._ready = True
-            if self._state == "loading":
-                self._state = "running"
+            if self._state == SessionState.LOADING:
+                self._state = SessionState.RUNNING
         self._emit(ModelsReady(f"models ready in {seconds:.1f} s", seconds=seconds))
         return True
 
@@ -929,6 +980,7 @@ __all__ = [
     "ModelsLoading",
     "ModelsReady",
     "SessionError",
+    "SessionState",
     "ShownRegion",
     "SourceEnded",
     "SourceFailed",

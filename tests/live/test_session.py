@@ -16,6 +16,7 @@ from camtranslate.live.session import (
     ModelsLoading,
     ModelsReady,
     SessionError,
+    SessionState,
     SourceFailed,
     SourceLost,
     SourceOpened,
@@ -100,7 +101,7 @@ def test_session_draws_overlays_while_frames_keep_flowing(pipeline, make_video):
         assert len(seen) >= 10  # a 15 fps source over 2 s, on a busy 2-core machine
         stats = session.stats()
         assert stats.ocr_passes >= 1 and stats.frames > 20
-        assert stats.state == "running"
+        assert stats.state is SessionState.RUNNING
         assert stats.ocr_ms > 0 and stats.translate_ms > 0
     finally:
         session.stop()
@@ -192,7 +193,7 @@ def test_source_that_dies_midway_reports_lost_then_recovers(pipeline, make_video
         assert wait_for(lambda: session.stats().frames > 5, timeout=60)
         path.unlink()  # the camera is unplugged
         assert wait_for(lambda: rec.of(SourceLost), timeout=20), rec.events
-        assert session.stats().state == "lost"
+        assert session.stats().state is SessionState.LOST
         assert session.latest_view() is not None  # the last frame stays on screen
         frames_when_lost = session.stats().frames
         shutil.copy(clip, path)  # plugged back in
@@ -211,7 +212,7 @@ def test_source_that_cannot_open_reports_failed(pipeline, tmp_path):
         failed = wait_for(lambda: rec.of(SourceFailed), timeout=10)
         assert failed and "not found" in failed[0].message
         assert session.latest_view() is None
-        assert session.stats().state == "failed"
+        assert session.stats().state is SessionState.FAILED
     finally:
         session.stop()
     assert not _live_threads()

@@ -40,7 +40,8 @@ import psutil
 from camtranslate.bench.videos import write_motion_video
 from camtranslate.config import PipelineConfig
 from camtranslate.imaging import load_image
-from camtranslate.live.session import LiveEvent, LiveSession, SessionError
+from camtranslate.live.events import LiveEvent, SessionError
+from camtranslate.live.session import LiveSession
 from camtranslate.live.sources import VideoFileSource
 from camtranslate.paths import sample_image_path
 from camtranslate.pipeline import Pipeline

@@ -325,14 +325,14 @@ def plain_ocr_ms(engine: Any, video: Path, count: int) -> list[float]:
 
 def _cmd_bench_live(args: argparse.Namespace) -> int:
     from camtranslate.errors import CamtranslateError
-    from camtranslate.live.session import (
+    from camtranslate.live.events import (
         LiveEvent,
-        LiveSession,
         ModelsReady,
         SessionError,
         SourceEnded,
         SourceFailed,
     )
+    from camtranslate.live.session import LiveSession
     from camtranslate.live.sources import VideoFileSource
     from camtranslate.pipeline import Pipeline
 

@@ -17,10 +17,10 @@ DISPLAY_HZ = 30
 
 class LiveController(QObject):
     event = Signal(object)
-    """A live.session event (SourceOpened, SourceLost, ModelsReady, SessionError...), delivered
+    """A live.events event (SourceOpened, SourceLost, ModelsReady, SessionError...), delivered
     in the GUI thread."""
     frame = Signal(object)
-    """A newly composed frame (live.session.ComposedFrame) to show."""
+    """A newly composed frame (live.view.ComposedFrame) to show."""
     stats = Signal(str)
     """The stats line, once per display tick while a session runs."""
 

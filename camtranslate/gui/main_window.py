@@ -58,7 +58,7 @@ from camtranslate.gui.widgets import Banner, LiveView, RegionList
 from camtranslate.gui.widgets.region_list import Row
 from camtranslate.gui.workers import Worker
 from camtranslate.imaging import IMAGE_SUFFIXES, iter_image_files
-from camtranslate.live.session import (
+from camtranslate.live.events import (
     LiveEvent,
     ModelsLoading,
     ModelsReady,

@@ -33,6 +33,8 @@ API (stable contract for the GUI)::
     session.running            # bool
     session.state              # SessionState (also in every stats())
 
+What the view gets (camtranslate/live/view.py)::
+
     ComposedFrame: image (BGR uint8, overlay drawn; may be the camera frame itself, so treat it
                    as read-only), frame_index, timestamp,
                    regions: tuple[ShownRegion, ...], stats: LiveStats, frozen, original
@@ -45,7 +47,8 @@ API (stable contract for the GUI)::
                    LOST, ENDED, FAILED (source did not open), NO_MODELS "no-models" (warm-up
                    failed; video still shows), STOPPED)
 
-Events (frozen dataclasses, all subclasses of ``LiveEvent`` with a one-line ``message``):
+Events (camtranslate/live/events.py; frozen dataclasses, all subclasses of ``LiveEvent`` with a
+one-line ``message``):
     SourceOpened(message, name, fps, size)   SourceFailed(message)   — could not open; final
     SourceLost(message)                      — stopped delivering; reconnect attempts follow
     SourceRecovered(message)                 SourceEnded(message)    — a non-looping file ended
@@ -64,142 +67,32 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from camtranslate.errors import CamtranslateError, SourceError
+from camtranslate.live.events import (
+    LiveEvent,
+    ModelsLoading,
+    ModelsReady,
+    SessionError,
+    SourceEnded,
+    SourceFailed,
+    SourceLost,
+    SourceOpened,
+    SourceRecovered,
+)
 from camtranslate.live.incremental import IncrementalReader, PassReport, supports_incremental
 from camtranslate.live.sources import Frame, FrameSource
 from camtranslate.live.stabilizer import Observation, Stabilizer
 from camtranslate.live.throttle import ChangeDetector, LatestFrameSlot
 from camtranslate.live.tracking import MotionTracker, warp_points, warp_polygon
+from camtranslate.live.view import ComposedFrame, LiveStats, Rate, SessionState, ShownRegion, ema
 from camtranslate.types import Polygon, TextRegion, as_polygon
 
 if TYPE_CHECKING:
     from camtranslate.translate.service import TranslationOutcome
-
-
-class SessionState(str, Enum):
-    """Where a session stands (``LiveStats.state``). A ``str`` enum: compares equal to its value
-    ("running"), and ``str()`` / JSON give the value."""
-
-    STARTING = "starting"
-    LOADING = "loading"
-    """The source is open (or opening); models are warming up."""
-    RUNNING = "running"
-    LOST = "lost"
-    """The source stopped delivering; reconnect attempts follow."""
-    ENDED = "ended"
-    """A non-looping file delivered its last frame."""
-    FAILED = "failed"
-    """The source did not open."""
-    NO_MODELS = "no-models"
-    """Warm-up failed; the video still shows, no OCR until retry()."""
-    STOPPED = "stopped"
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
-
-
-# -- events ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class LiveEvent:
-    message: str
-
-
-@dataclass(frozen=True)
-class SourceOpened(LiveEvent):
-    name: str = ""
-    fps: float = 0.0
-    size: tuple[int, int] = (0, 0)
-
-
-@dataclass(frozen=True)
-class SourceFailed(LiveEvent):
-    """The source could not be opened at all; the session keeps no capture thread."""
-
-
-@dataclass(frozen=True)
-class SourceLost(LiveEvent):
-    """The source stopped delivering frames; the session keeps trying to reconnect."""
-
-
-@dataclass(frozen=True)
-class SourceRecovered(LiveEvent):
-    pass
-
-
-@dataclass(frozen=True)
-class SourceEnded(LiveEvent):
-    """A finite (non-looping) file delivered its last frame."""
-
-
-@dataclass(frozen=True)
-class ModelsLoading(LiveEvent):
-    stage: str = ""
-    fraction: float = 0.0
-
-
-@dataclass(frozen=True)
-class ModelsReady(LiveEvent):
-    seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class SessionError(LiveEvent):
-    """OCR, translation, models or drawing failed; the live view keeps running."""
-
-    stage: str = ""
-
-
-# -- what the view gets ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ShownRegion:
-    id: int
-    polygon: Polygon
-    """In the pixels of the composed frame."""
-    text: str
-    translation: str
-    alpha: float
-    source_lang: str = ""
-    untranslated_reason: str = ""
-    """Why the text is shown as read ("zh: no model for zh→pt; ...", "unsure"); "" if translated."""
-
-
-@dataclass(frozen=True)
-class LiveStats:
-    source_fps: float = 0.0
-    display_fps: float = 0.0
-    ocr_passes_per_s: float = 0.0
-    ocr_ms: float = 0.0
-    translate_ms: float = 0.0
-    overlay_ms: float = 0.0
-    track_ms: float = 0.0
-    cache_hits: int = 0
-    cache_misses: int = 0
-    frames: int = 0
-    frames_displayed: int = 0
-    frames_skipped: int = 0
-    ocr_passes: int = 0
-    overlay_changes: int = 0
-    state: SessionState = SessionState.STOPPED
-
-
-@dataclass(frozen=True)
-class ComposedFrame:
-    image: np.ndarray
-    frame_index: int
-    timestamp: float
-    regions: tuple[ShownRegion, ...]
-    stats: LiveStats
-    frozen: bool = False
-    original: bool = False
 
 
 class LivePipeline(Protocol):
@@ -210,44 +103,6 @@ class LivePipeline(Protocol):
     def translate_texts(
         self, texts: Sequence[str], source: str | None = None, target: str | None = None
     ) -> list[TranslationOutcome]: ...
-
-
-class _Rate:
-    """Events per second over a sliding window.
-
-    Events sparser than the window (an OCR pass every few seconds on a slow machine) use the
-    last interval instead, decaying while no new event comes: the rate shown between two passes
-    is the real one, not 0.00/s flickering with a number.
-    """
-
-    def __init__(self, window_s: float = 2.0) -> None:
-        self.window_s = window_s
-        self._times: deque[float] = deque()
-        self._last_two: deque[float] = deque(maxlen=2)
-        self.count = 0
-
-    def tick(self, now: float) -> None:
-        self._times.append(now)
-        self._last_two.append(now)
-        self.count += 1
-        self._trim(now)
-
-    def _trim(self, now: float) -> None:
-        while self._times and now - self._times[0] > self.window_s:
-            self._times.popleft()
-
-    def rate(self, now: float) -> float:
-        self._trim(now)
-        times = self._times if len(self._times) >= 2 else self._last_two
-        if len(times) < 2:
-            return 0.0
-        interval = (times[-1] - times[0]) / (len(times) - 1)
-        span = max(interval, now - times[-1])  # no event for longer than usual: slowing down
-        return 1.0 / span if span > 0 else 0.0
-
-
-def _ema(old: float, new: float, k: float = 0.3) -> float:
-    return new if old == 0.0 else (1 - k) * old + k * new
 
 
 def _inside_fraction(matrix: np.ndarray, polygon: Polygon, size: tuple[int, int]) -> float:
@@ -345,9 +200,9 @@ class LiveSession:
         self._ready = False
         self._last_error: tuple[str, float] = ("", 0.0)
         # stats
-        self._src_rate = _Rate()
-        self._disp_rate = _Rate()
-        self._ocr_rate = _Rate(5.0)
+        self._src_rate = Rate()
+        self._disp_rate = Rate()
+        self._ocr_rate = Rate(5.0)
         self._ms = {"ocr": 0.0, "translate": 0.0, "overlay": 0.0, "track": 0.0}
         self._hits = self._misses = 0
         self._skipped = 0
@@ -595,7 +450,7 @@ class LiveSession:
         now = time.monotonic()
         size = (int(frame.image.shape[1]), int(frame.image.shape[0]))
         with self._lock:
-            self._ms["track"] = _ema(self._ms["track"], track_ms)
+            self._ms["track"] = ema(self._ms["track"], track_ms)
             self._latest = frame
             self._matrices[frame.index] = matrix
             while len(self._matrices) > 512:
@@ -712,7 +567,7 @@ class LiveSession:
         outcomes = self.pipeline.translate_texts(texts, src, tgt)
         ms = (time.perf_counter() - t0) * 1000
         with self._lock:
-            self._ms["translate"] = _ema(self._ms["translate"], ms)
+            self._ms["translate"] = ema(self._ms["translate"], ms)
             self._hits += sum(o.cached for o in outcomes)
             self._misses += sum(not o.cached and bool(o.route) for o in outcomes)
         return {o.text: (o.translation, o.source_lang, o.reason) for o in outcomes}
@@ -726,7 +581,7 @@ class LiveSession:
         now = time.monotonic()
         size = (int(frame.image.shape[1]), int(frame.image.shape[0]))
         with self._lock:
-            self._ms["ocr"] = _ema(self._ms["ocr"], ocr_ms)
+            self._ms["ocr"] = ema(self._ms["ocr"], ocr_ms)
             self._ocr_rate.tick(now)
             m_k = self._matrices.get(frame.index)
             if m_k is None:  # fell out of the history (should not happen): assume no motion
@@ -965,26 +820,11 @@ class LiveSession:
             out = self._renderer().render(image, items_for(shown, self._tgt_lang, highlight))
             ms = (time.perf_counter() - t0) * 1000
             with self._lock:
-                self._ms["overlay"] = _ema(self._ms["overlay"], ms)
+                self._ms["overlay"] = ema(self._ms["overlay"], ms)
             return out
         except Exception as exc:
             self._error("overlay", exc)
             return image
 
 
-__all__ = [
-    "ComposedFrame",
-    "LiveEvent",
-    "LiveSession",
-    "LiveStats",
-    "ModelsLoading",
-    "ModelsReady",
-    "SessionError",
-    "SessionState",
-    "ShownRegion",
-    "SourceEnded",
-    "SourceFailed",
-    "SourceLost",
-    "SourceOpened",
-    "SourceRecovered",
-]
+__all__ = ["LivePipeline", "LiveSession"]

@@ -4,7 +4,8 @@ thread, composed frames and the stats line come from the display tick, stop ends
 from __future__ import annotations
 
 from camtranslate.gui.live_controller import LiveController
-from camtranslate.live.session import ComposedFrame, LiveEvent, SourceFailed, SourceOpened
+from camtranslate.live.events import LiveEvent, SourceFailed, SourceOpened
+from camtranslate.live.view import ComposedFrame
 
 
 def test_video_frames_events_and_stats(qtbot, tmp_path, sample_image, make_video, pipeline):

@@ -185,7 +185,7 @@ def test_unreadable_video_file_is_reported(make_window, qtbot, tmp_path):
     # the picture area says so too (not "Opening…" for ever), and the status bar keeps it
     assert "broken.mp4" in window.view._placeholder
     assert "Opening" not in window.view._placeholder
-    from camtranslate.live.session import ModelsReady
+    from camtranslate.live.events import ModelsReady
 
     window._on_live_event(ModelsReady("models ready in 1.0 s", seconds=1.0))
     assert window.message_label.text() == window.banner.text()

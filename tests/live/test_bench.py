@@ -11,7 +11,8 @@ import pytest
 from camtranslate.bench.live import register, run_live_bench
 from camtranslate.bench.videos import write_scene_video
 from camtranslate.errors import CamtranslateError
-from camtranslate.live.session import LiveEvent, LiveSession, ModelsReady
+from camtranslate.live.events import LiveEvent, ModelsReady
+from camtranslate.live.session import LiveSession
 from camtranslate.live.sources import VideoFileSource
 
 KEYS = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from camtranslate.live.session import _Rate
+from camtranslate.live.view import Rate
 
 
 def test_sparse_events_show_their_rate_between_events_not_zero() -> None:
-    rate = _Rate(5.0)  # the OCR-pass window
+    rate = Rate(5.0)  # the OCR-pass window
     shown = []
     for i in range(10):  # an OCR pass every 3 s: at most 2 inside the window
         rate.tick(3.0 * i)
@@ -18,14 +18,14 @@ def test_sparse_events_show_their_rate_between_events_not_zero() -> None:
 
 
 def test_dense_events_use_the_window() -> None:
-    rate = _Rate(2.0)
+    rate = Rate(2.0)
     for i in range(100):
         rate.tick(i / 30)
     assert rate.rate(99 / 30) == pytest.approx(30.0, rel=0.05)
 
 
 def test_no_events_or_one_event_is_zero_and_a_pause_decays() -> None:
-    rate = _Rate(5.0)
+    rate = Rate(5.0)
     assert rate.rate(1.0) == 0.0
     rate.tick(1.0)
     assert rate.rate(2.0) == 0.0

@@ -10,19 +10,19 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from camtranslate.live.session import (
+from camtranslate.live.events import (
     LiveEvent,
-    LiveSession,
     ModelsLoading,
     ModelsReady,
     SessionError,
-    SessionState,
     SourceFailed,
     SourceLost,
     SourceOpened,
     SourceRecovered,
 )
+from camtranslate.live.session import LiveSession
 from camtranslate.live.sources import VideoFileSource
+from camtranslate.live.view import SessionState
 
 
 class Recorder:

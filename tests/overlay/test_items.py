@@ -18,7 +18,7 @@ def _tr(text: str, translation: str, polygon=BOX) -> TranslatedRegion:
 
 
 @dataclass(frozen=True)
-class _Shown:  # the fields of live.session.ShownRegion
+class _Shown:  # the fields of live.view.ShownRegion
     polygon: tuple
     text: str
     translation: str

@@ -24,6 +24,10 @@ from camtranslate.live.session import LiveSession
 from camtranslate.live.sources import VideoFileSource
 from camtranslate.live.view import SessionState
 
+# Real models end to end; the state machine's fast tests (a fake pipeline) are in
+# test_session_states.py.
+pytestmark = pytest.mark.slow
+
 
 class Recorder:
     def __init__(self) -> None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeGuard
 
 import cv2
 import numpy as np
@@ -39,7 +40,19 @@ from camtranslate.ocr.base import make_regions
 from camtranslate.types import TextRegion
 
 
-def supports_incremental(engine: object) -> bool:
+class IncrementalEngine(Protocol):
+    """An OCR engine that detects and reads separately (``ocr/rapid.py``'s RapidOcrEngine)."""
+
+    def detection_scale(self, width: int, height: int) -> float: ...
+
+    def detect(self, image: np.ndarray, scale: float | None = None) -> np.ndarray: ...
+
+    def recognize_quads(
+        self, image: np.ndarray, quads: Sequence[np.ndarray]
+    ) -> list[tuple[str, float]]: ...
+
+
+def supports_incremental(engine: object) -> TypeGuard[IncrementalEngine]:
     return all(
         callable(getattr(engine, name, None))
         for name in ("detect", "recognize_quads", "detection_scale")
@@ -157,7 +170,7 @@ class IncrementalReader:
     ) -> None:
         if not supports_incremental(engine):
             raise TypeError(f"{type(engine).__name__} cannot detect and read separately")
-        self.engine = engine
+        self.engine: IncrementalEngine = engine
         self.full_interval_s = full_interval_s
         self.max_text_age_s = max_text_age_s
         self.max_change_fraction = max_change_fraction
@@ -182,13 +195,13 @@ class IncrementalReader:
 
     # -- the change mask ---------------------------------------------------------------------
     def _small(self, image: np.ndarray) -> tuple[np.ndarray, float]:
-        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        grey: np.ndarray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
         h, w = grey.shape[:2]
         scale = min(1.0, self.work_width / max(w, 1))
         if scale < 1.0:
-            grey = cv2.resize(
-                grey, (max(1, round(w * scale)), max(1, round(h * scale))), cv2.INTER_AREA
-            )
+            # INTER_LINEAR, OpenCV's default: the change thresholds were tuned with it (this call
+            # used to pass INTER_AREA positionally, where OpenCV takes it as ``dst`` and ignores it)
+            grey = cv2.resize(grey, (max(1, round(w * scale)), max(1, round(h * scale))))
         return cv2.GaussianBlur(grey, (5, 5), 0), scale
 
     def _change_mask(self, small: np.ndarray, scale: float, matrix: np.ndarray) -> np.ndarray:
@@ -199,17 +212,17 @@ class IncrementalReader:
         step = s @ matrix @ np.linalg.inv(self._ref_matrix) @ np.linalg.inv(s)
         h, w = small.shape[:2]
         warped = cv2.warpPerspective(self._ref, step, (w, h), flags=cv2.INTER_LINEAR)
-        valid = cv2.warpPerspective(
+        inside = cv2.warpPerspective(
             np.full(self._ref.shape, 255, np.uint8), step, (w, h), flags=cv2.INTER_NEAREST
         )
-        valid = cv2.erode(valid, np.ones((3, 3), np.uint8)) > 0
+        valid = cv2.erode(inside, np.ones((3, 3), np.uint8)) > 0
         diff = small.astype(np.int16) - warped.astype(np.int16)
         if valid.any():
             diff -= np.int16(np.median(diff[valid]))  # auto-exposure moves every pixel alike
         changed = (np.abs(diff) > self.pixel_threshold) & valid
         # thin lines along edges are sub-pixel tracking error, not change
-        changed = cv2.morphologyEx(changed.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3)))
-        self._moved = changed > 0  # inside the previous view: something moved or changed
+        opened = cv2.morphologyEx(changed.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3)))
+        self._moved = opened > 0  # inside the previous view: something moved or changed
         return self._moved | ~valid
 
     # -- one pass ----------------------------------------------------------------------------

@@ -387,7 +387,7 @@ class LiveSession:
                 f"{src.name} opened ({src.size[0]}x{src.size[1]} at {src.fps:.0f} fps)",
                 name=src.name,
                 fps=float(src.fps),
-                size=tuple(src.size),
+                size=(int(src.size[0]), int(src.size[1])),
             )
         )
         return True
@@ -730,6 +730,8 @@ class LiveSession:
         """Draw the stabilized overlay over the newest (or frozen) frame, if anything changed."""
         with self._compose_lock:
             now = time.monotonic()
+            frame: Frame | None
+            matrix: np.ndarray | None
             with self._lock:
                 if self._frozen is not None:
                     frame, matrix = self._frozen

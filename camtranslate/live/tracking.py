@@ -177,13 +177,28 @@ class MotionTracker:
 
     def _track(self, grey: np.ndarray) -> None:
         assert self._cur_pts is not None and self._key_pts is not None
-        lk = {
-            "winSize": (21, 21),
-            "maxLevel": 3,
-            "criteria": (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03),
-        }
-        nxt, st, _ = cv2.calcOpticalFlowPyrLK(self._prev_grey, grey, self._cur_pts, None, **lk)
-        back, st_b, _ = cv2.calcOpticalFlowPyrLK(grey, self._prev_grey, nxt, None, **lk)
+        assert self._prev_grey is not None
+        win, levels = (21, 21), 3
+        criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03)
+        # nextPts is only an output buffer here (no OPTFLOW_USE_INITIAL_FLOW)
+        nxt, st, _ = cv2.calcOpticalFlowPyrLK(
+            self._prev_grey,
+            grey,
+            self._cur_pts,
+            np.empty_like(self._cur_pts),
+            winSize=win,
+            maxLevel=levels,
+            criteria=criteria,
+        )
+        back, st_b, _ = cv2.calcOpticalFlowPyrLK(
+            grey,
+            self._prev_grey,
+            nxt,
+            np.empty_like(nxt),
+            winSize=win,
+            maxLevel=levels,
+            criteria=criteria,
+        )
         fb = np.linalg.norm((back - self._cur_pts).reshape(-1, 2), axis=1)
         good = (st.reshape(-1) == 1) & (st_b.reshape(-1) == 1) & (fb < 1.0)
         key, cur = self._key_pts[good], nxt[good]

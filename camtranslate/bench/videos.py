@@ -19,6 +19,15 @@ from camtranslate.errors import CamtranslateError
 MOTIONS = ("still", "pan", "zoom", "shake")
 
 
+def open_writer(path: Path, fps: float, size: tuple[int, int]) -> cv2.VideoWriter:
+    """A video writer for `path` (MJPG for .avi, else mp4v); an error when OpenCV cannot."""
+    fourcc = "MJPG" if path.suffix.lower() == ".avi" else "mp4v"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, size)
+    if not writer.isOpened():
+        raise CamtranslateError(f"OpenCV cannot write {fourcc} video to {path}")
+    return writer
+
+
 def motion_transforms(
     image_size: tuple[int, int],
     motion: str,
@@ -81,10 +90,7 @@ def write_motion_video(
     transforms = motion_transforms(
         (image.shape[1], image.shape[0]), motion, frames, size, seed, center
     )
-    fourcc = "MJPG" if path.suffix.lower() == ".avi" else "mp4v"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, size)
-    if not writer.isOpened():
-        raise CamtranslateError(f"OpenCV cannot write {fourcc} video to {path}")
+    writer = open_writer(path, fps, size)
     rng = np.random.default_rng(seed + 1)
     try:
         for m in transforms:
@@ -179,10 +185,7 @@ def write_scene_video(
     base = cv2.warpAffine(image, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     w, h = size
     board = (round(0.27 * w), round(0.25 * h), round(0.53 * w), round(0.38 * h))
-    fourcc = "MJPG" if path.suffix.lower() == ".avi" else "mp4v"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, size)
-    if not writer.isOpened():
-        raise CamtranslateError(f"OpenCV cannot write {fourcc} video to {path}")
+    writer = open_writer(path, fps, size)
     rng = np.random.default_rng(seed + 1)
     try:
         for i in range(frames):

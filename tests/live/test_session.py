@@ -5,13 +5,12 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from collections.abc import Callable
 
 import numpy as np
 import pytest
+from live_helpers import Recorder, wait_for
 
 from camtranslate.live.events import (
-    LiveEvent,
     ModelsLoading,
     ModelsReady,
     SessionError,
@@ -27,31 +26,6 @@ from camtranslate.live.view import SessionState
 # Real models end to end; the state machine's fast tests (a fake pipeline) are in
 # test_session_states.py.
 pytestmark = pytest.mark.slow
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[LiveEvent] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, event: LiveEvent) -> None:
-        with self.lock:
-            self.events.append(event)
-
-    def of(self, kind: type) -> list[LiveEvent]:
-        with self.lock:
-            return [e for e in self.events if isinstance(e, kind)]
-
-
-def wait_for(cond: Callable[[], object], timeout: float, step: float = 1 / 30) -> object:
-    """Poll like the GUI's display timer until cond() is truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(step)
-    return None
 
 
 def overlay_view(session: LiveSession, rec: Recorder | None = None):

@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from fake_pipeline import FakePipeline, FakeSource
+from live_helpers import Recorder
+from live_helpers import wait_for as poll
 
 from camtranslate.live.events import (
-    LiveEvent,
     ModelsLoading,
     ModelsReady,
     SessionError,
@@ -26,28 +27,8 @@ from camtranslate.live.view import ComposedFrame, SessionState
 TIMEOUT = 2.0  # generous: each wait below is met in tens of milliseconds
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[LiveEvent] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, event: LiveEvent) -> None:
-        with self.lock:
-            self.events.append(event)
-
-    def of(self, kind: type) -> list[LiveEvent]:
-        with self.lock:
-            return [e for e in self.events if isinstance(e, kind)]
-
-
 def wait_for(cond: Callable[[], object], timeout: float = TIMEOUT) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(0.005)
-    return None
+    return poll(cond, timeout, step=0.005)
 
 
 class _Overlay:

@@ -108,3 +108,20 @@ def test_live_view_zoom_keeps_anchor_and_zooms_to_text(qtbot):
     assert view.zoom() > 2.0
     view.reset_zoom()
     assert view.image_rect().width() == 400
+
+
+def test_region_list_keeps_the_translation_in_view_when_narrow(qtbot):
+    from camtranslate.gui.widgets.region_list import RegionList, Row
+
+    lst = RegionList()
+    qtbot.addWidget(lst)
+    quad = ((0, 0), (1, 0), (1, 1), (0, 1))
+    lst.set_rows([Row(quad, "140m→", "140m→", "unknown"), Row(quad, "EXIT", "SAÍDA", "en")])
+    lst.resize(190, 300)  # the side panel of a 700 px window
+    lst.show()
+    qtbot.waitExposed(lst)
+    assert lst.columnWidth(0) < 0.5 * lst.viewport().width()
+    assert lst.columnWidth(1) >= 40  # the translation is not squeezed out
+    assert lst.topLevelItem(0).text(2) == "?" and lst.topLevelItem(0).toolTip(2) == "unknown"
+    lst.resize(600, 300)
+    qtbot.waitUntil(lambda: lst.columnWidth(0) == 160)

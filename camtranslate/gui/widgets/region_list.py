@@ -95,6 +95,12 @@ class RegionList(QTreeWidget):
     def rows(self) -> tuple[Row, ...]:
         return self._rows
 
+    def resizeEvent(self, event) -> None:
+        """In a narrow side panel the Original column yields, so the translation stays in
+        view (at a 700 px window it took the whole width and hid the translation)."""
+        super().resizeEvent(event)
+        self.setColumnWidth(0, min(160, max(60, int(self.viewport().width() * 0.45))))
+
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Replace the list, keeping the selected text selected when it is still there.
 
@@ -110,7 +116,9 @@ class RegionList(QTreeWidget):
         self.clear()
         reselect = None
         for row in rows:
-            item = QTreeWidgetItem([row.text, row.shown_translation(), row.source_lang])
+            lang = "?" if row.source_lang == "unknown" else row.source_lang  # a narrow column
+            item = QTreeWidgetItem([row.text, row.shown_translation(), lang])
+            item.setToolTip(2, row.source_lang)
             item.setToolTip(0, row.text)
             item.setToolTip(1, row.shown_translation())
             if row.untranslated_reason:  # kept source: greyed and italic, never mistaken for one

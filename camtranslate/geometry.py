@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import cv2
 import numpy as np
+
+T = TypeVar("T")
 
 
 def region_quad(polygon: Sequence[Sequence[float]]) -> np.ndarray | None:
@@ -44,6 +47,30 @@ def region_quad(polygon: Sequence[Sequence[float]]) -> np.ndarray | None:
     if area < 0:
         pts = pts[[0, 3, 2, 1]]
     return pts.astype(np.float32)
+
+
+def drop_overlapping(items: Sequence[T], points: Callable[[T], object]) -> list[T]:
+    """Of items whose boxes mostly cover the same place (the overlap is over half the smaller
+    box), keep the larger: the others are the same text cut at the edge of a tile or a
+    detection box. `points(item)` gives the item's corner points; order: largest first."""
+
+    def bbox(item: T) -> tuple[float, float, float, float]:
+        arr = np.asarray(points(item), dtype=np.float64).reshape(-1, 2)
+        return arr[:, 0].min(), arr[:, 1].min(), arr[:, 0].max(), arr[:, 1].max()
+
+    def area(b: tuple[float, float, float, float]) -> float:
+        return max(b[2] - b[0], 0.0) * max(b[3] - b[1], 0.0)
+
+    boxed = sorted(((bbox(item), item) for item in items), key=lambda bi: -area(bi[0]))
+    kept: list[tuple[tuple[float, float, float, float], T]] = []
+    for b, item in boxed:
+        if all(
+            area((max(b[0], o[0]), max(b[1], o[1]), min(b[2], o[2]), min(b[3], o[3])))
+            <= 0.5 * min(area(b), area(o))
+            for o, _ in kept
+        ):
+            kept.append((b, item))
+    return [item for _, item in kept]
 
 
 def quad_size(quad: np.ndarray) -> tuple[float, float]:

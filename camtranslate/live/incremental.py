@@ -34,6 +34,7 @@ from typing import Protocol, TypeGuard
 import cv2
 import numpy as np
 
+from camtranslate.geometry import drop_overlapping
 from camtranslate.live.stabilizer import polygon_iou
 from camtranslate.live.tracking import warp_points
 from camtranslate.ocr.base import make_regions
@@ -129,25 +130,6 @@ def _area(r: Sequence[float]) -> float:
 
 def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _drop_duplicates(quads: list[np.ndarray]) -> list[np.ndarray]:
-    """Of two quads that mostly cover the same place (found in two overlapping detection
-    boxes), keep the larger: the other is the same line cut at a box edge."""
-    order = sorted(quads, key=lambda q: -_area(_bbox(q)))
-    kept: list[np.ndarray] = []
-    for quad in order:
-        b = _bbox(quad)
-        dup = False
-        for other in kept:
-            o = _bbox(other)
-            inter = _area((max(b[0], o[0]), max(b[1], o[1]), min(b[2], o[2]), min(b[3], o[3])))
-            if inter > 0.5 * min(_area(b), _area(o)):
-                dup = True
-                break
-        if not dup:
-            kept.append(quad)
-    return kept
 
 
 class IncrementalReader:
@@ -283,7 +265,7 @@ class IncrementalReader:
                 for quad in self.engine.detect(part, det_scale):
                     quads.append(quad + np.array([x0, y0], np.float32))
             detected_fraction = min(1.0, area / float(w * h))
-            quads = _drop_duplicates(quads)
+            quads = drop_overlapping(quads, lambda q: q)  # a line cut at a box edge
         # which detected lines are lines we already read, with unchanged pixels?
         results: list[tuple[np.ndarray, str, float, float] | None] = [None] * len(quads)
         todo: list[int] = []

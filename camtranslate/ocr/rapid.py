@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from camtranslate.errors import OcrUnavailableError
+from camtranslate.geometry import drop_overlapping
 from camtranslate.ocr.base import check_image, make_regions, warmup_engine
 from camtranslate.types import TextRegion
 
@@ -372,25 +373,4 @@ def tiles(image: np.ndarray, max_side: int) -> list[tuple[int, int, np.ndarray]]
 def drop_tile_duplicates(raw: list[tuple[object, str, float]]) -> list[tuple[object, str, float]]:
     """Of two readings that mostly cover the same place (tile overlaps), keep the larger one:
     the other is the same text cut at a tile edge."""
-
-    def bbox(points: object) -> tuple[float, float, float, float]:
-        arr = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        return arr[:, 0].min(), arr[:, 1].min(), arr[:, 0].max(), arr[:, 1].max()
-
-    def area(b: tuple[float, float, float, float]) -> float:
-        return max(b[2] - b[0], 0.0) * max(b[3] - b[1], 0.0)
-
-    items = sorted(raw, key=lambda r: -area(bbox(r[0])))
-    kept: list[tuple[object, str, float]] = []
-    for item in items:
-        b = bbox(item[0])
-        duplicate = False
-        for other in kept:
-            o = bbox(other[0])
-            inter = area((max(b[0], o[0]), max(b[1], o[1]), min(b[2], o[2]), min(b[3], o[3])))
-            if inter > 0.5 * min(area(b), area(o)):
-                duplicate = True
-                break
-        if not duplicate:
-            kept.append(item)
-    return kept
+    return drop_overlapping(raw, lambda r: r[0])

@@ -28,6 +28,14 @@ def open_writer(path: Path, fps: float, size: tuple[int, int]) -> cv2.VideoWrite
     return writer
 
 
+def with_grain(frame: np.ndarray, rng: np.random.Generator, noise: float) -> np.ndarray:
+    """The frame with a camera sensor's grain (Gaussian, `noise` grey levels; 0: as it is)."""
+    if noise <= 0:
+        return frame
+    grain = rng.normal(0, noise, frame.shape)
+    return np.clip(frame.astype(np.float32) + grain, 0, 255).astype(np.uint8)
+
+
 def motion_transforms(
     image_size: tuple[int, int],
     motion: str,
@@ -97,10 +105,7 @@ def write_motion_video(
             frame = cv2.warpAffine(
                 image, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
             )
-            if noise > 0:
-                grain = rng.normal(0, noise, frame.shape)
-                frame = np.clip(frame.astype(np.float32) + grain, 0, 255).astype(np.uint8)
-            writer.write(frame)
+            writer.write(with_grain(frame, rng, noise))
     finally:
         writer.release()
     return transforms
@@ -207,10 +212,7 @@ def write_scene_video(
                 (tw, th), _ = cv2.getTextSize(text, font, fscale, thick)
                 org = (x0 + (x1 - x0 - tw) // 2, y0 + (y1 - y0 + th) // 2)
                 cv2.putText(frame, text, org, font, fscale, (30, 30, 30), thick, cv2.LINE_AA)
-            if noise > 0:
-                grain = rng.normal(0, noise, frame.shape)
-                frame = np.clip(frame.astype(np.float32) + grain, 0, 255).astype(np.uint8)
-            writer.write(frame)
+            writer.write(with_grain(frame, rng, noise))
     finally:
         writer.release()
     info: dict = {"scene": scene, "fps": fps, "frames": frames, "size": list(size)}

@@ -176,7 +176,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 def title_case(text: str) -> bool:
     """Every word starts upper case and goes on lower case: "Lost And Found", "Toilets"."""
-    words = [w for w in _WORD.findall(text)]
+    words = _WORD.findall(text)
     return bool(words) and all(w[0].isupper() and w[1:] == w[1:].lower() for w in words)
 
 
@@ -402,17 +402,16 @@ class CT2Translator:
         """The spellings of `core` to send to the model, whether the output goes upper, and
         whether a trailing full stop the model adds is taken off again (see `sign_variants`)."""
         opts = self.options
-        upper = opts.fix_all_caps and is_all_caps(core)
         if not opts.fix_all_caps:
             return [core], False, False
+        upper = is_all_caps(core)
         return sign_variants(core, upper, opts.caps_variant_words), upper, not _ENDS.search(core)
 
     def translate_scored(self, texts: Sequence[str]) -> list[Scored]:
         """Translations with their scores, ONE model call for every segment of every variant."""
         results = [Scored("", None) for _ in texts]
-        # per text: (index, prefix, suffix, upper, unstop, [segment count per variant])
-        plan: list[tuple[int, str, str, bool, bool, list[int]]] = []
-        cores: dict[int, str] = {}
+        # per text: (index, core, prefix, suffix, upper, unstop, [segment count per variant])
+        plan: list[tuple[int, str, str, str, bool, bool, list[int]]] = []
         sources: list[list[str]] = []
         for i, raw in enumerate(texts):
             text = _WS.sub(" ", raw).strip()
@@ -421,14 +420,13 @@ class CT2Translator:
             prefix, core, suffix = (
                 split_affixes(text) if self.options.keep_affixes else ("", text, "")
             )
-            cores[i] = core
             variants, upper, unstop = self._variants(core)
             counts = []
             for variant in variants:
                 segs = self._segments(variant)
                 counts.append(len(segs))
                 sources.extend(self._src_prefix + s + [EOS] for s in segs)
-            plan.append((i, prefix, suffix, upper, unstop, counts))
+            plan.append((i, core, prefix, suffix, upper, unstop, counts))
         if not sources:
             return results
         opts = self.options
@@ -448,7 +446,7 @@ class CT2Translator:
         )
         decode = self._engine.sp_target.decode
         k = 0
-        for i, prefix, suffix, upper, unstop, counts in plan:
+        for i, core, prefix, suffix, upper, unstop, counts in plan:
             candidates: list[Scored] = []
             for n in counts:
                 parts, logprob, steps = [], 0.0, 0
@@ -460,11 +458,11 @@ class CT2Translator:
                     steps += len(hyp) + 1  # + </s>, which CTranslate2 scores but does not return
                 k += n
                 candidates.append(Scored(" ".join(p for p in parts if p), logprob / max(1, steps)))
-            best = pick_variant(cores[i], candidates, self.source_lang, self.target_lang)
+            best = pick_variant(core, candidates, self.source_lang, self.target_lang)
             words = best.text.upper() if upper else best.text
-            if cores[i][:1].isupper() and words[:1].islower():
+            if core[:1].isupper() and words[:1].islower():
                 words = words[0].upper() + words[1:]  # "Food" read as "food": "Comida"
-            elif words[:1].isupper() and not any(c.isupper() for c in cores[i]):
+            elif words[:1].isupper() and not any(c.isupper() for c in core):
                 words = words[0].lower() + words[1:]  # "hotels" read as "Hotels": "hotéis"
             if unstop and words.endswith("."):
                 words = words[:-1].rstrip()  # the full stop of the "Hotels." variant

@@ -24,7 +24,6 @@ import os
 import re
 import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,23 +171,18 @@ class Glossary:
 
 
 class GlossaryFile:
-    """A glossary file, re-read when it changes (one stat() per `current()` call, at most every
-    `interval` seconds), so an edit made while the window is open applies to the next frame."""
+    """A glossary file, re-read when it changes (one stat() per `current()` call, i.e. per
+    translated frame or photo), so an edit made while the window is open applies at once."""
 
-    def __init__(self, path: Path, interval: float = 0.0) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.interval = interval
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
-        self._checked = float("-inf")
         self._glossary = Glossary()
 
     def current(self) -> Glossary:
         with self._lock:
-            now = time.monotonic()
-            if now - self._checked >= self.interval:
-                self._checked = now
-                self._reload()
+            self._reload()
             return self._glossary
 
     def _reload(self) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from camtranslate.errors import ModelIntegrityError, ModelNotFoundError
@@ -254,15 +254,17 @@ class TranslationService:
         split_texts = [
             segments.split(t, glossary.spans(t, tgt) if glossary is not None else ()) for t in texts
         ]
-        flat = [p.text for pieces in split_texts for p in pieces if p.translate]
         if all(len(p) == 1 and p[0].translate for p in split_texts):
             return self._translate_pieces(texts, source, target)
+        flat = [p.text for pieces in split_texts for p in pieces if p.translate]
         done = iter(self._translate_pieces(flat, source, target) if flat else [])
         pairs = zip(texts, split_texts, strict=True)
         return [self._joined(text, pieces, done) for text, pieces in pairs]
 
     @staticmethod
-    def _joined(text: str, pieces: list[segments.Piece], done) -> TranslationOutcome:
+    def _joined(
+        text: str, pieces: list[segments.Piece], done: Iterator[TranslationOutcome]
+    ) -> TranslationOutcome:
         """One text's outcome from the outcomes of its translatable pieces (in order)."""
         parts: list[str] = []
         outs: list[TranslationOutcome] = []

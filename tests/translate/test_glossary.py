@@ -80,13 +80,13 @@ def test_a_file_that_is_not_text_is_never_overwritten(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError):
         Glossary.load(path)
     assert path.read_bytes() == junk
-    live = GlossaryFile(path, interval=0)
+    live = GlossaryFile(path)
     assert live.current().terms == ()  # the engine goes on without it
 
 
 def test_glossary_file_follows_edits(tmp_path: Path) -> None:
     path = tmp_path / "glossary.tsv"
-    live = GlossaryFile(path, interval=0)
+    live = GlossaryFile(path)
     assert live.spans("Mango", "pt") == []
     add_term(path, Term("Mango"))
     assert [s.text for s in live.spans("Mango", "pt")] == ["Mango"]
@@ -102,9 +102,7 @@ def test_the_engine_keeps_names_and_draws_the_users_terms(tmp_path: Path) -> Non
     assert [o.translation for o in before[:2]] != ["BURGER KING", "MANGO"]  # the model's guess
     for term in (Term("Burger King"), Term("Mango"), Term("sale", "LIQUIDAÇÃO", "pt")):
         add_term(path, term)
-    svc = TranslationService(
-        ModelRegistry([EN_PT.parent]), threads=1, glossary=GlossaryFile(path, interval=0)
-    )
+    svc = TranslationService(ModelRegistry([EN_PT.parent]), threads=1, glossary=GlossaryFile(path))
     out = svc.translate(["BURGER KING", "MANGO", "SALE 50% OFF", "Mango juice"], "en", "pt")
     assert [o.translation for o in out[:2]] == ["BURGER KING", "MANGO"]
     assert all(not o.route and not o.untranslated for o in out[:2])

@@ -392,6 +392,48 @@ def langid_section() -> None:
         for lang in ("en", "pt")
     }  # fmt: skip
     print(f"\nCAPS sign words still missed with their language preferred: {misses}")
+    unserved_names(service, LanguageDetector(served), inputs)
+
+
+def unserved_names(service, det, inputs: dict[str, tuple[str, list[str]]]) -> None:
+    """How often "xx: no model" names the right language, against how often it names one for
+    OCR junk, at each confidence floor below which the product says "language unclear"."""
+    from camtranslate.translate.service import PREFER_BOOST, SURE_LANGUAGE
+
+    prefer = [s for s, t in service.language_pairs() if t == "pt"]
+    pt_en = tsv("pt-en")[0] + tsv("en-pt")[0]
+    junk = {k: v for k, v in nonsense(pt_en, 300).items() if k != "cut mid-word"}
+    sets = {k: v for k, v in inputs.items() if v[0] not in ("en", "pt")}
+    floors = sorted({0.0, 0.3, SURE_LANGUAGE, 0.5, 0.6})
+    print('\n### Text with no model (→pt): named as a language, or "language unclear"\n')
+    print(f"Product floor: {SURE_LANGUAGE:g}. Cell: named right % / named wrong % (rest unclear).")
+    print("Junk columns: % named as a language with no model (the misleading report).\n")
+    cols = [f"{k} ({len(v[1])})" for k, v in sets.items()]
+    cols += [f"{k} ({len(v)})" for k, v in junk.items()]
+    print("| floor | " + " | ".join(cols) + " |")
+    print("|---|" + "---|" * len(cols))
+    detected = {k: [det.detect_one(x, prefer, PREFER_BOOST) for x in v[1]] for k, v in sets.items()}
+    junk_det = {k: [det.detect_one(x, prefer, PREFER_BOOST) for x in v] for k, v in junk.items()}
+    for floor in floors:
+        cells = []
+        for k, (lang, _texts) in sets.items():
+            dets = detected[k]
+            named = [
+                d for d in dets if service.route(d.lang, "pt") is None and d.confidence >= floor
+            ]
+            right = sum(d.lang == lang for d in named)
+            wrong = len(named) - right
+            cells.append(f"{100 * right / len(dets):.0f} / {100 * wrong / len(dets):.0f}")
+        for dets in junk_det.values():
+            named = [
+                d
+                for d in dets
+                if d.lang != "unknown"
+                and service.route(d.lang, "pt") is None
+                and d.confidence >= floor
+            ]
+            cells.append(f"{100 * len(named) / len(dets):.0f}")
+        print(f"| {floor:g} | " + " | ".join(cells) + " |")
 
 
 SECTIONS: dict[str, Callable[[argparse.Namespace, dict[str, Path]], None]] = {

@@ -205,25 +205,52 @@ class LanguageDetector:
         short_letters: int = 12,
         weak_confidence: float = 0.9,
     ) -> list[str]:
-        """Per-text languages, with undetectable or weakly-detected short bits given the
+        """Per-text languages (`detect_frame_scored` without the confidences)."""
+        scored = self.detect_frame_scored(
+            texts,
+            prefer=prefer,
+            boost=boost,
+            keep=keep,
+            short_letters=short_letters,
+            weak_confidence=weak_confidence,
+        )
+        return [d.lang for d in scored]
+
+    def detect_frame_scored(
+        self,
+        texts: Sequence[str],
+        *,
+        prefer: Iterable[str] = (),
+        boost: float = 1.0,
+        keep: Iterable[str] = (),
+        short_letters: int = 12,
+        weak_confidence: float = 0.9,
+    ) -> list[Detection]:
+        """Per-text detections, with undetectable or weakly-detected short bits given the
         frame's dominant language (weighted by letters), so "Exit" beside a paragraph of
         Portuguese is not called Catalan. A frame with no confident text keeps the raw guesses.
         Texts detected as a `keep` language (the target: bilingual signs) are never overridden.
+        A text given the frame's language carries that language's best confidence in the frame.
         """
         prefer = tuple(prefer)
         keep = set(keep)
         dets = [self.detect_one(t, prefer, boost) for t in texts]
         votes: dict[str, float] = {}
+        best: dict[str, float] = {}
         for d in dets:
             if d.lang != UNKNOWN:
                 votes[d.lang] = votes.get(d.lang, 0.0) + d.letters * d.confidence
+                best[d.lang] = max(best.get(d.lang, 0.0), d.confidence)
         if not votes:
-            return [d.lang for d in dets]
+            return dets
         majority = max(votes, key=lambda lang: votes[lang])
         out = []
         for text, d in zip(texts, dets, strict=True):
             weak = d.letters < short_letters and d.confidence < weak_confidence
             override = d.lang == UNKNOWN or (weak and d.lang not in keep)
             # never across scripts: "EXIT" beside Chinese shop names is not Chinese
-            out.append(majority if override and script_fits(text, majority) else d.lang)
+            if override and script_fits(text, majority):
+                out.append(Detection(majority, best[majority], d.letters))
+            else:
+                out.append(d)
         return out

@@ -55,6 +55,19 @@ def test_frame_majority_fills_unknown_and_weak_bits(detector: LanguageDetector) 
     assert detector.detect_frame(["OK", "24"]) == [UNKNOWN, UNKNOWN]
 
 
+def test_a_bit_given_the_frame_language_carries_that_language_confidence(
+    detector: LanguageDetector,
+) -> None:
+    """"OK" has no language of its own: it takes the frame's, with the frame's best confidence
+    (a reason is phrased by it), while a sentence keeps its own score."""
+    texts = ["Sortie de secours, gardez la porte fermée", "Défense de fumer", "OK"]
+    scored = detector.detect_frame_scored(texts)
+    own = [detector.detect_one(t) for t in texts]
+    assert [d.lang for d in scored] == ["fr", "fr", "fr"] == detector.detect_frame(texts)
+    assert scored[0] == own[0] and own[2].lang == UNKNOWN
+    assert scored[2].confidence == max(own[0].confidence, own[1].confidence)
+
+
 def test_target_language_bits_are_kept(detector: LanguageDetector) -> None:
     texts = ["Please keep the door closed at all times", "Banheiro"]
     assert detector.detect_frame(texts, keep=["pt"])[1] == "pt"

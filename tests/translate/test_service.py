@@ -157,6 +157,19 @@ def test_auto_reports_languages_without_a_model(service: TranslationService) -> 
     assert service.stats()["model_calls"] == before + 1  # only the English text
 
 
+def test_ocr_junk_is_not_named_as_a_language_without_a_model(service) -> None:
+    """Misreads seen in the real window ("Woastal WERPENY" → "ro: no model", "MONTALY SPLIUL"
+    → "cs: no model") sent the user off to install a model for a language that was never
+    there: a weak guess says the language is unclear and names it only with a question mark."""
+    before = service.stats()["model_calls"]
+    out = service.translate(["Woastal WERPENY", "MONTALY SPLIUL"], "auto", "pt")
+    for o in out:
+        assert o.untranslated and o.translation == o.text and not o.route
+        assert o.reason.startswith(f"language unclear ({o.source_lang}? ")
+        assert "models install" not in o.reason
+    assert service.stats()["model_calls"] == before
+
+
 def test_codes_beside_foreign_text_are_not_reported_as_that_language(service) -> None:
     """"0B1" or "P" has no language: it must not inherit the frame's French and be reported as
     "fr: no model for fr→pt", it simply stays as it is."""

@@ -87,11 +87,17 @@ class GraftOptions:
     device: str = "auto"
     keep_snapshots: bool = False
     """Also keep every checkpoint as work/snapshots/step-N.pt (for learning curves in chrF)."""
+    warm_start: Path | None = None
+    """Another run's checkpoint to start from (its weights only: optimiser, step count and
+    schedule start afresh), e.g. a decoder-only graft continued with the encoder trained too."""
 
     def fingerprint(self) -> dict[str, str | float | int]:
         """The options a resumed run must share with the checkpoint."""
         keep = ("source_lang", "target_lang", "train", "init", "seed", "max_tokens")
-        return {k: v for k, v in asdict(self).items() if k in keep}
+        found: dict[str, str | float | int] = {k: v for k, v in asdict(self).items() if k in keep}
+        if self.warm_start is not None:  # absent otherwise, so older checkpoints still resume
+            found["warm_start"] = Path(self.warm_start).name
+        return found
 
 
 @dataclass
@@ -253,17 +259,39 @@ class Grafter:
             shutil.copyfile(tmp, snapshots / f"step-{self.state.step:06d}.pt")
         os.replace(tmp, self.checkpoint_path)
 
+    def _read_checkpoint(self, path: Path) -> dict:
+        try:
+            return torch.load(path, map_location=self.device, weights_only=True)
+        except Exception as exc:  # a torn or foreign file: say so, never train over it silently
+            raise GraftError(
+                f"{path}: cannot read the checkpoint ({exc}); move it away to start over"
+            ) from None
+
+    def warm_start(self, path: Path) -> int:
+        """Copy another run's trained weights (same pair) into the student; the tensor count."""
+        blob = self._read_checkpoint(path)
+        theirs = blob.get("fingerprint") or {}
+        ours = self.opts.fingerprint()
+        for key in ("source_lang", "target_lang", "init"):
+            if theirs.get(key) != ours[key]:
+                raise GraftError(
+                    f"--warm-start {path}: a run with {key}={theirs.get(key)!r}, "
+                    f"this one has {ours[key]!r}"
+                )
+        unknown = sorted(set(blob["trainable"]) - set(self.student.p))
+        if unknown:
+            raise GraftError(f"--warm-start {path}: unknown tensors {', '.join(unknown[:3])}")
+        with torch.no_grad():
+            for name, value in blob["trainable"].items():
+                self.student.p[name].copy_(value.to(self.device))
+        return len(blob["trainable"])
+
     def load(self, path: Path | None = None) -> bool:
         """Resume from the work folder's checkpoint (or `path`); False when there is none."""
         path = path or self.checkpoint_path
         if not path.is_file():
             return False
-        try:
-            blob = torch.load(path, map_location=self.device, weights_only=True)
-        except Exception as exc:  # a torn or foreign file: say so, never train over it silently
-            raise GraftError(
-                f"{path}: cannot read the checkpoint ({exc}); move it away to start over"
-            ) from None
+        blob = self._read_checkpoint(path)
         if blob.get("fingerprint") != self.opts.fingerprint():
             raise GraftError(
                 f"{path} belongs to a run with other options "
@@ -326,6 +354,9 @@ class Grafter:
     def run(self) -> GraftState:
         opts = self.opts
         resumed = self.load()
+        if not resumed and opts.warm_start is not None:
+            count = self.warm_start(Path(opts.warm_start))
+            self.progress(f"warm start: {count} trained tensors from {opts.warm_start}")
         pairs = read_tsv(opts.corpus)
         pairs = clean_pairs(pairs, exclude=eval_keys(default_eval_files()))
         train_pairs, dev_pairs, held = split_corpus(pairs, opts)

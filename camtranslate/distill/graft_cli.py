@@ -67,6 +67,7 @@ def cmd_graft(args: argparse.Namespace) -> int:
         threads=args.threads,
         device=args.device,
         keep_snapshots=args.keep_snapshots,
+        warm_start=args.warm_start,
     )
     grafter = Grafter(opts, progress=lambda m: print(m, flush=True))
     if args.export_only:
@@ -145,6 +146,12 @@ def register_graft(sub: argparse._SubParsersAction, pair_type) -> None:
     p.add_argument("--version", default="1")
     p.add_argument(
         "--keep-snapshots", action="store_true", help="keep every checkpoint (learning curves)"
+    )
+    p.add_argument(
+        "--warm-start",
+        type=Path,
+        help="start from another run's checkpoint (e.g. OUT/work/graft-checkpoint.pt of a "
+        "decoder-only run, continued with --train decoder+encoder); optimiser and schedule anew",
     )
     p.add_argument("--export-only", action="store_true", help="export the last checkpoint")
     p.add_argument("--no-evaluate", action="store_true", help="skip scoring and the card")

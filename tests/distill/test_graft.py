@@ -4,6 +4,7 @@ resumable training and the one-command CLI."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +131,34 @@ def test_training_checkpoints_and_resumes(toy_corpus, tmp_path):
     assert curve[0]["step"] == 0 and curve[-1]["step"] == second.step
     with pytest.raises(GraftError, match="other options"):
         Grafter(_options(toy_corpus, work, train="decoder+encoder"), progress=lambda m: None).load()
+
+
+def test_warm_start_continues_a_decoder_run_with_the_encoder_trained_too(toy_corpus, tmp_path):
+    """--warm-start: the trained decoder is copied in, the encoder starts as the teacher's, and
+    optimiser and step count start afresh; a later rerun resumes its own checkpoint."""
+    decoder_run = tmp_path / "decoder" / "work"
+    Grafter(_options(toy_corpus, decoder_run), progress=lambda m: None).run()
+    trained = torch.load(decoder_run / "graft-checkpoint.pt", weights_only=True)["trainable"]
+    work = tmp_path / "both" / "work"
+    warm = decoder_run / "graft-checkpoint.pt"
+    opts = _options(toy_corpus, work, train="decoder+encoder", warm_start=warm, max_steps=1)
+    grafter = Grafter(opts, progress=lambda m: None)
+    teacher_encoder = {
+        k: v.detach().clone() for k, v in grafter.student.p.items() if "encoder_l" in k
+    }
+    assert grafter.warm_start(warm) == len(trained)
+    for name, value in trained.items():
+        torch.testing.assert_close(grafter.student.p[name].detach(), value)
+    assert grafter.run().step == 1
+    moved = [k for k, v in teacher_encoder.items() if not torch.equal(grafter.student.p[k], v)]
+    assert moved  # the encoder is trained now
+    again = Grafter(replace(opts, max_steps=2), progress=lambda m: None)
+    assert again.load() and again.state.step == 1  # its own checkpoint, not the warm start
+    other_pair = replace(
+        opts, work_dir=tmp_path / "pt" / "work", source_lang="pt", target_lang="en"
+    )
+    with pytest.raises(GraftError, match="source_lang"):
+        Grafter(other_pair, progress=lambda m: None).warm_start(warm)
 
 
 def test_one_command_graft(toy_corpus, tmp_path, capsys):

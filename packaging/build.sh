@@ -14,6 +14,9 @@
 #                                    # minimal OpenCV built from source by
 #                                    # packaging/opencv/build-opencv.sh (cached in build/opencv-min;
 #                                    # the first build compiles for ~40 CPU-minutes)
+#   packaging/build.sh --numpy-wheel   # bundle the PyPI NumPy wheel (with OpenBLAS, 27 MiB more)
+#                                    # instead of NumPy built without BLAS/LAPACK by
+#                                    # packaging/numpy/build-numpy.sh (cached in build/numpy-noblas)
 #
 # Environment: PYTHON (default python3.11) builds the venv; PIP_ARGS are passed to pip install;
 #   CONSTRAINTS (default packaging/constraints.txt; empty: newest releases); SOURCE_DATE_EPOCH
@@ -38,6 +41,7 @@ MEASURE=1
 PACKAGES=1
 COMMIT=""
 OPENCV=minimal
+NUMPY=minimal
 while (( $# )); do
   arg="$1"
   shift
@@ -47,6 +51,7 @@ while (( $# )); do
     --no-measure) MEASURE=0 ;;
     --app-only) PACKAGES=0 ;;
     --opencv-wheel) OPENCV=wheel ;;
+    --numpy-wheel) NUMPY=wheel ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
   esac
@@ -92,6 +97,26 @@ heavy = [m for m in ("torch", "transformers", "easyocr", "tensorflow") if import
 if heavy:
     sys.exit(f"build venv must not contain {heavy}: the default app needs none of them")
 EOF
+
+# NumPy without BLAS/LAPACK (packaging/numpy/build-numpy.sh: the app's matrices are 3x3 and 4x4,
+# OpenBLAS and its Fortran runtime were 27 MiB of the app), or the PyPI wheel with
+# --numpy-wheel. Reinstalled every build, so a reused venv never keeps the other build's NumPy.
+if [[ $NUMPY == minimal ]]; then
+  say "NumPy without BLAS (packaging/numpy/build-numpy.sh; cached after the first build)"
+  t0=$(date +%s)
+  NUMPY_OUT="$(NUMPY_NOBLAS_DIR="$TOOLS/build/numpy-noblas" nice -n 15 \
+    "$REPO/packaging/numpy/build-numpy.sh" --python "$VENV/bin/python")"
+  NUMPY_WHEEL="${NUMPY_OUT##*$'\n'}"
+  "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$NUMPY_WHEEL"
+  NUMPY_LINE="NumPy: no BLAS, $NUMPY_WHEEL ($(( $(date +%s) - t0 )) s this build)"
+else
+  np_pin="$(sed -n 's/^numpy==//p' "$REPO/packaging/constraints.txt")"
+  # shellcheck disable=SC2086  # PIP_ARGS is a list of words
+  "$VENV/bin/python" -m pip install -q ${PIP_ARGS:-} --force-reinstall --no-deps \
+    --only-binary numpy "numpy${np_pin:+==$np_pin}"
+  NUMPY_LINE="NumPy: PyPI wheel (--numpy-wheel)"
+fi
+echo "$NUMPY_LINE"
 
 # -- 2. inputs the bundle needs ---------------------------------------------------------------
 say "checking embedded models and resources"
@@ -304,6 +329,7 @@ fi
   echo "pyinstaller: $("$VENV/bin/python" -m PyInstaller --version); PyInstaller ${PYI_S} s, build ${BUILD_T0:+$(( $(date +%s) - BUILD_T0 ))} s in all"
   echo "onedir size: $SIZE_MB MiB ($(du -s --apparent-size -B1 "$APP" | cut -f1) bytes apparent, $(find "$APP" -type f | wc -l) files) at dist/camtranslate"
   echo "$OPENCV_LINE"
+  echo "$NUMPY_LINE"
   echo "$TARBALL_LINE"
   echo "$DEB_LINE"
   echo "$APPIMAGE_LINE"

@@ -91,18 +91,10 @@ OPENCV_OPTIONS=(
   -DOPENCV_GENERATE_PKGCONFIG=OFF -DINSTALL_PYTHON_EXAMPLES=OFF -DINSTALL_C_EXAMPLES=OFF
 )
 
+# shellcheck source=../common.sh
+. "$ROOT/packaging/common.sh"
 mkdir -p "$WORK/downloads"
 log() { printf '[opencv-min %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-check_sha() {  # file sha256
-  local got
-  got="$(sha256sum "$1")"
-  got="${got%% *}"
-  if [ "$got" != "$2" ]; then
-    echo "sha256 mismatch for $1: $got, expected $2" >&2
-    return 1
-  fi
-}
 
 fetch_opencv() {
   local f="$WORK/downloads/$OPENCV_SDIST"
@@ -146,9 +138,8 @@ fetch_ffmpeg
 
 PYINFO="$("$PY" -c 'import sys,sysconfig,numpy;print(sys.version.split()[0], numpy.__version__, sysconfig.get_config_var("EXT_SUFFIX"))')"
 read -r PYVER NPVER EXT_SUFFIX <<<"$PYINFO"
-KEY="$(printf '%s\n' "$RECIPE" "$OPENCV_SHA256" "$FFMPEG_SHA256" "$PYVER" "$NPVER" \
-  "${FFMPEG_OPTIONS[@]}" "${OPENCV_OPTIONS[@]}" | sha256sum)"
-KEY="${KEY:0:12}"
+KEY="$(cache_key "$RECIPE" "$OPENCV_SHA256" "$FFMPEG_SHA256" "$PYVER" "$NPVER" \
+  "${FFMPEG_OPTIONS[@]}" "${OPENCV_OPTIONS[@]}")"
 OUT="$WORK/out-$KEY"
 if [ -f "$OUT/cv2$EXT_SUFFIX" ] && [ -f "$OUT/build-info.txt" ]; then
   log "cached: $OUT"

@@ -1,4 +1,5 @@
-"""The minimal OpenCV build step and the ICU data trim (issue 10): their fast, static parts.
+"""The minimal OpenCV and NumPy build steps and the ICU data trim (issue 10): their fast,
+static parts.
 
 The builds themselves take minutes (ICU) to most of an hour (OpenCV) and run in
 packaging/build.sh; docs/packaging.md has their checks and numbers.
@@ -79,3 +80,13 @@ def test_spec_and_hook_switch_on_the_same_variable() -> None:
     build = (PACKAGING / "build.sh").read_text(encoding="utf-8")
     for text in (spec, hook, build):
         assert "CAMTRANSLATE_OPENCV_DIR" in text
+
+
+def test_numpy_build_pins_the_constrained_version_by_hash_and_drops_blas() -> None:
+    script = (PACKAGING / "numpy" / "build-numpy.sh").read_text(encoding="utf-8")
+    pinned = re.search(r"^NUMPY_VERSION=(\S+)$", script, re.M)
+    constraints = (PACKAGING / "constraints.txt").read_text(encoding="utf-8")
+    assert pinned and f"numpy=={pinned.group(1)}\n" in constraints
+    assert re.search(r"^NUMPY_SHA256=[0-9a-f]{64}$", script, re.M)
+    for option in ("-Dblas=none", "-Dlapack=none", "-Dallow-noblas=true"):
+        assert option in script

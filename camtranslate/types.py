@@ -12,6 +12,18 @@ Polygon = tuple[Point, ...]
 """Corners in full-frame pixel coordinates, clockwise from the top-left corner of the text."""
 
 
+UNCLEAR_LANGUAGE = "language unclear"
+"""How an untranslated reason starts when the language was only weakly guessed."""
+
+
+def language_label(lang: str, reason: str = "") -> str:
+    """The short language tag a list shows: "?" when there is none, "it?" for a weak guess
+    (the reason says the language is unclear), else the code."""
+    if not lang or lang == "unknown":
+        return "?"
+    return f"{lang}?" if reason.startswith(UNCLEAR_LANGUAGE) else lang
+
+
 def as_polygon(points: Any) -> Polygon:
     """Normalise any (N, 2) array-like into an immutable polygon of floats."""
     arr = np.asarray(points, dtype=np.float64).reshape(-1, 2)

@@ -26,6 +26,7 @@ from camtranslate.translate.ct2 import CT2Translator, DecodeOptions
 from camtranslate.translate.glossary import Glossary, GlossaryFile
 from camtranslate.translate.guard import MIN_SCORE, GuardedTranslator, decode
 from camtranslate.translate.langdetect import UNKNOWN, LanguageDetector, script_fits
+from camtranslate.types import UNCLEAR_LANGUAGE
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ class TranslationService:
         must not send the user off to install a Romanian model."""
         if confidence < SURE_LANGUAGE:
             return (
-                f"language unclear ({lang}? {confidence:.0%}); "
+                f"{UNCLEAR_LANGUAGE} ({lang}? {confidence:.0%}); "
                 "choose the source language to translate it"
             )
         return f"{lang}: no model for {lang}→{target}; camtranslate models install <model>"

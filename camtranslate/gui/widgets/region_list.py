@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from camtranslate.types import Polygon, TranslatedRegion
+from camtranslate.types import Polygon, TranslatedRegion, language_label
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class RegionList(QTreeWidget):
         self.clear()
         reselect = None
         for row in rows:
-            lang = "?" if row.source_lang == "unknown" else row.source_lang  # a narrow column
+            lang = language_label(row.source_lang, row.untranslated_reason)  # a narrow column
             item = QTreeWidgetItem([row.text, row.shown_translation(), lang])
             item.setToolTip(2, row.source_lang)
             item.setToolTip(0, row.text)

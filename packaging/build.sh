@@ -98,15 +98,22 @@ if heavy:
     sys.exit(f"build venv must not contain {heavy}: the default app needs none of them")
 EOF
 
+# cached_step VAR CACHE SCRIPT: run a cached build step of this checkout's packaging/ (its cache
+# folder under this checkout's build/, named to the script by VAR) with the build venv's Python;
+# print the last line it printed (the path of what it built).
+cached_step() {
+  local out
+  out="$(env "$1=$TOOLS/$2" nice -n 15 "$TOOLS/$3" --python "$VENV/bin/python")"
+  echo "${out##*$'\n'}"
+}
+
 # NumPy without BLAS/LAPACK (packaging/numpy/build-numpy.sh: the app's matrices are 3x3 and 4x4,
 # OpenBLAS and its Fortran runtime were 27 MiB of the app), or the PyPI wheel with
 # --numpy-wheel. Reinstalled every build, so a reused venv never keeps the other build's NumPy.
 if [[ $NUMPY == minimal ]]; then
   say "NumPy without BLAS (packaging/numpy/build-numpy.sh; cached after the first build)"
   t0=$(date +%s)
-  NUMPY_OUT="$(NUMPY_NOBLAS_DIR="$TOOLS/build/numpy-noblas" nice -n 15 \
-    "$REPO/packaging/numpy/build-numpy.sh" --python "$VENV/bin/python")"
-  NUMPY_WHEEL="${NUMPY_OUT##*$'\n'}"
+  NUMPY_WHEEL="$(cached_step NUMPY_NOBLAS_DIR build/numpy-noblas packaging/numpy/build-numpy.sh)"
   "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$NUMPY_WHEEL"
   NUMPY_LINE="NumPy: no BLAS, $NUMPY_WHEEL ($(( $(date +%s) - t0 )) s this build)"
 else
@@ -136,9 +143,7 @@ OPENCV_LINE="OpenCV: PyPI wheel (--opencv-wheel)"
 if [[ $OPENCV == minimal ]]; then
   say "minimal OpenCV (packaging/opencv/build-opencv.sh; cached after the first build)"
   t0=$(date +%s)
-  OPENCV_OUT="$(OPENCV_MIN_DIR="$TOOLS/build/opencv-min" nice -n 15 \
-    "$REPO/packaging/opencv/build-opencv.sh" --python "$VENV/bin/python")"
-  OPENCV_DIR="${OPENCV_OUT##*$'\n'}"
+  OPENCV_DIR="$(cached_step OPENCV_MIN_DIR build/opencv-min packaging/opencv/build-opencv.sh)"
   OPENCV_LINE="OpenCV: minimal, $OPENCV_DIR ($(( $(date +%s) - t0 )) s this build)"
   echo "$OPENCV_LINE"
 fi

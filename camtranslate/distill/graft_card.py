@@ -90,6 +90,12 @@ def render(
     src, tgt = o.source_lang, o.target_lang
     curve = grafter.state.curve
     shown = curve if len(curve) <= 16 else [*curve[:: max(1, len(curve) // 15)], curve[-1]]
+    warm = (
+        f"\n- Warm start: the weights of `{o.warm_start}` (another run's checkpoint); its own "
+        "steps and minutes come before these."
+        if o.warm_start is not None
+        else ""
+    )
     return f"""# {manifest.id}
 
 {src}→{tgt} translation for camtranslate, **grafted** from a Bergamot teacher: CTranslate2
@@ -106,7 +112,7 @@ def render(
   translations plus word-level KD (weight {o.kd_weight}) against the float teacher's
   distributions; AdamW, lr {o.lr} ({o.schedule}, {o.warmup_steps} warm-up steps),
   ~{o.max_tokens} tokens a batch; {grafter.state.step} steps in {grafter.state.elapsed / 60:.0f}
-  minutes on {grafter.device}.
+  minutes on {grafter.device}.{warm}
 - Data: `{o.corpus.name}` (the teacher's own translations; see ../shared/corpus/README.txt for
   sources and licences); every Tatoeba evaluation sentence excluded; held-out test slice:
 {o.holdout_size} pairs of origin `{o.holdout_origin or "none"}`, never trained on.

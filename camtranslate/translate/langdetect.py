@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 UNKNOWN = "unknown"
 
@@ -195,26 +196,9 @@ class LanguageDetector:
     def detect(self, text: str) -> str:
         return self.detect_one(text).lang
 
-    def detect_frame(
-        self,
-        texts: Sequence[str],
-        *,
-        prefer: Iterable[str] = (),
-        boost: float = 1.0,
-        keep: Iterable[str] = (),
-        short_letters: int = 12,
-        weak_confidence: float = 0.9,
-    ) -> list[str]:
+    def detect_frame(self, texts: Sequence[str], **options: Any) -> list[str]:
         """Per-text languages (`detect_frame_scored` without the confidences)."""
-        scored = self.detect_frame_scored(
-            texts,
-            prefer=prefer,
-            boost=boost,
-            keep=keep,
-            short_letters=short_letters,
-            weak_confidence=weak_confidence,
-        )
-        return [d.lang for d in scored]
+        return [d.lang for d in self.detect_frame_scored(texts, **options)]
 
     def detect_frame_scored(
         self,

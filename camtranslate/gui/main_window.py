@@ -997,14 +997,15 @@ class MainWindow(QMainWindow):
     def add_to_glossary(self, text: str, translation: str | None) -> bool:
         """Teach the glossary from the side list, then show the picture with it applied (the
         engine re-reads the file; the live view picks it up on the next reading)."""
-        from camtranslate.translate.glossary import GlossaryError, Term, add_term
+        from camtranslate.errors import CamtranslateError
+        from camtranslate.translate.glossary import Term, add_term
 
         config = self._config()
         target = config.target_lang if translation else ""
         term = Term(" ".join(text.split()), translation or "", target)
         try:
             add_term(config.glossary_file(), term)
-        except (GlossaryError, ValueError) as exc:
+        except (CamtranslateError, ValueError) as exc:  # GlossaryError, or the save failed
             self.show_error(f"Glossary: {exc}", level="warning")
             return False
         shown = f"as “{term.translation}” in {target}" if translation else "as written"

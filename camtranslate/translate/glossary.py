@@ -20,9 +20,7 @@ file that is not UTF-8 text.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,17 +223,12 @@ def read_text(path: Path) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Replace the file whole (imaging.write_file_atomic: temp file, fsync, rename; a failed
+    save is one CamtranslateError line and leaves the old file as it was)."""
+    from camtranslate.imaging import write_file_atomic  # Pillow only when the user edits
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file_atomic(path, text.encode("utf-8"))
 
 
 def _without(lines: list[str], source: str, target: str | None) -> tuple[list[str], int]:

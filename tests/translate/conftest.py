@@ -24,3 +24,10 @@ def en_pt(en_pt_model: InstalledModel) -> CT2Translator:
 @pytest.fixture()
 def counting(en_pt: CT2Translator) -> CountingTranslator:
     return CountingTranslator(en_pt)
+
+
+@pytest.fixture(scope="session")
+def pt_en() -> CT2Translator:
+    model = ModelRegistry([REPO / "models"]).find("pt", "en")
+    assert model is not None, "the embedded pt→en model is missing from models/pt-en"
+    return CT2Translator(model, device="cpu", threads=1)

@@ -18,6 +18,7 @@ from camtranslate.translate.ct2 import (
     resolve_compute_type,
     resolve_device,
     sentence_case,
+    split_sentences,
 )
 
 
@@ -68,7 +69,8 @@ def test_very_long_input_is_split_and_bounded(en_pt: CT2Translator) -> None:
     long_text = sentence * 60  # ~900 pieces, far beyond max_input_tokens
     segments = en_pt._segments(long_text.strip())
     assert len(segments) > 1
-    assert all(len(s) <= en_pt.options.max_input_tokens for s in segments)
+    assert all(len(toks) <= en_pt.options.max_input_tokens for toks, _ in segments)
+    assert all(text is None for _, text in segments)  # pieces, not the whole text
     out = en_pt.translate(long_text)
     assert "aeroporto" in out.lower()
     assert len(out) < 4 * len(long_text)
@@ -166,3 +168,39 @@ def test_pick_variant_prefers_no_added_function_word_then_the_surest() -> None:
     assert pick_variant("The End", the_end, "en", "pt").text == "O fim"
     ende = [Scored("das Ende", -0.1), Scored("x", -0.3)]
     assert pick_variant("Ende", ende, "de", "xx").text == "das Ende"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Proibido fumar. Proibido comer.", ["Proibido fumar.", "Proibido comer."]),
+        ('Ele disse: "Olá!" "Tudo bem?"', ['Ele disse: "Olá!"', '"Tudo bem?"']),
+        ("Abre às 8.40. Fecha às 18h.", ["Abre às 8.40.", "Fecha às 18h."]),
+        ("Wait... 2 more minutes", ["Wait...", "2 more minutes"]),
+        ("e.g. this one", ["e.g. this one"]),  # a lower-case word after the dot: no break
+        ("abri-lo.Por favor", ["abri-lo.Por favor"]),  # no space: one sentence
+        ("出口。入口！", ["出口。", "入口！"]),
+        ("  ", []),
+    ],
+)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_a_lost_sentence_is_translated_again(pt_en: CT2Translator) -> None:
+    text = (
+        "Na entrada do museu, os visitantes deixam as mochilas no guarda-volumes e mostram o "
+        "bilhete ao funcionário. Seus filhos entram de graça até os doze anos."
+    )
+    encode = pt_en._engine.sp_source.encode
+    one_pass = pt_en._run([encode(text, out_type=str)])[0][0]
+    assert "twelve" not in one_pass  # the student stops after the first sentence
+    before = pt_en.model_calls
+    out = pt_en.translate(text)
+    assert pt_en.model_calls == before + 2  # one more call, for this text's sentences
+    assert "museum" in out and "twelve" in out
+    assert len(split_sentences(out)) == 2
+    # nothing lost: still one call
+    before = pt_en.model_calls
+    assert len(split_sentences(pt_en.translate("Proibido fumar. Proibido comer."))) == 2
+    assert pt_en.model_calls == before + 1

@@ -17,12 +17,17 @@
 #   packaging/build.sh --numpy-wheel   # bundle the PyPI NumPy wheel (with OpenBLAS, 27 MiB more)
 #                                    # instead of NumPy built without BLAS/LAPACK by
 #                                    # packaging/numpy/build-numpy.sh (cached in build/numpy-noblas)
+#   packaging/build.sh --ct2-wheel   # bundle the PyPI CTranslate2 wheel (CUDA + MKL, ~60 MiB more)
+#                                    # instead of the CPU-only build of
+#                                    # packaging/ctranslate2/build-ctranslate2.sh (cached in
+#                                    # build/ctranslate2-cpu; the first build compiles ~30 minutes)
 #
 # Environment: PYTHON (default python3.11) builds the venv; PIP_ARGS are passed to pip install;
 #   CONSTRAINTS (default packaging/constraints.txt; empty: newest releases); SOURCE_DATE_EPOCH
 #   (default: the commit's time; every archive's timestamps); BUILD_DIR, BUILD_VENV, DIST_DIR
 #   (defaults build/packaging, build/packaging/venv, dist: two builds side by side);
-#   CAMTRANSLATE_ICU_TRIM=0 bundles Qt's full ICU data (packaging/icu_trim.py).
+#   CAMTRANSLATE_ICU_TRIM=0 bundles Qt's full ICU data (packaging/icu_trim.py); CT2_GIT_URL
+#   (default https://github.com/{owner}/{name}.git) where CTranslate2's pinned commits come from.
 # Outputs: dist/camtranslate/ (the app), dist/camtranslate-<version>-linux-x86_64.tar.xz,
 #   dist/camtranslate_<version>_amd64.deb, build/packaging/build-report.txt (docs/packaging.md).
 # Exit status: non-zero when the app or a package fails its checks; the start-time measurement
@@ -42,6 +47,7 @@ PACKAGES=1
 COMMIT=""
 OPENCV=minimal
 NUMPY=minimal
+CT2=minimal
 while (( $# )); do
   arg="$1"
   shift
@@ -52,7 +58,8 @@ while (( $# )); do
     --app-only) PACKAGES=0 ;;
     --opencv-wheel) OPENCV=wheel ;;
     --numpy-wheel) NUMPY=wheel ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    --ct2-wheel) CT2=wheel ;;
+    -h|--help) sed -n '2,/^set -e/{/^set -e/!p}' "$0"; exit 0 ;;
     *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -107,23 +114,45 @@ cached_step() {
   echo "${out##*$'\n'}"
 }
 
-# NumPy without BLAS/LAPACK (packaging/numpy/build-numpy.sh: the app's matrices are 3x3 and 4x4,
-# OpenBLAS and its Fortran runtime were 27 MiB of the app), or the PyPI wheel with
-# --numpy-wheel. Reinstalled every build, so a reused venv never keeps the other build's NumPy.
-if [[ $NUMPY == minimal ]]; then
-  say "NumPy without BLAS (packaging/numpy/build-numpy.sh; cached after the first build)"
+# own_or_wheel HOW PKG VAR CACHE SCRIPT: install PKG as this checkout's SCRIPT builds it (cached,
+# see cached_step) when HOW is "minimal", else the PyPI wheel of the version constraints.txt
+# pins. Reinstalled every build, so a reused venv never keeps the other build's copy. Sets
+# BUILT_WHEEL (empty for the PyPI wheel) and STEP_S (seconds this step took).
+own_or_wheel() {
+  local how="$1" pkg="$2" pin
+  local t0
   t0=$(date +%s)
-  NUMPY_WHEEL="$(cached_step NUMPY_NOBLAS_DIR build/numpy-noblas packaging/numpy/build-numpy.sh)"
-  "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$NUMPY_WHEEL"
-  NUMPY_LINE="NumPy: no BLAS, $NUMPY_WHEEL ($(( $(date +%s) - t0 )) s this build)"
-else
-  np_pin="$(sed -n 's/^numpy==//p' "$REPO/packaging/constraints.txt")"
-  # shellcheck disable=SC2086  # PIP_ARGS is a list of words
-  "$VENV/bin/python" -m pip install -q ${PIP_ARGS:-} --force-reinstall --no-deps \
-    --only-binary numpy "numpy${np_pin:+==$np_pin}"
-  NUMPY_LINE="NumPy: PyPI wheel (--numpy-wheel)"
-fi
+  BUILT_WHEEL=""
+  if [[ $how == minimal ]]; then
+    BUILT_WHEEL="$(cached_step "$3" "$4" "$5")"
+    "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$BUILT_WHEEL"
+  else
+    pin="$(sed -n "s/^$pkg==//p" "$REPO/packaging/constraints.txt")"
+    # shellcheck disable=SC2086  # PIP_ARGS is a list of words
+    "$VENV/bin/python" -m pip install -q ${PIP_ARGS:-} --force-reinstall --no-deps \
+      --only-binary "$pkg" "$pkg${pin:+==$pin}"
+  fi
+  STEP_S=$(( $(date +%s) - t0 ))
+}
+
+# NumPy without BLAS/LAPACK (packaging/numpy/build-numpy.sh: the app's matrices are 3x3 and 4x4,
+# OpenBLAS and its Fortran runtime were 27 MiB of the app), or the PyPI wheel with --numpy-wheel.
+say "NumPy ($NUMPY: packaging/numpy/build-numpy.sh without BLAS, cached after the first build)"
+own_or_wheel "$NUMPY" numpy NUMPY_NOBLAS_DIR build/numpy-noblas packaging/numpy/build-numpy.sh
+NUMPY_LINE="NumPy: PyPI wheel (--numpy-wheel)"
+[[ -z $BUILT_WHEEL ]] || NUMPY_LINE="NumPy: no BLAS, $BUILT_WHEEL ($STEP_S s this build)"
 echo "$NUMPY_LINE"
+
+# CTranslate2 for the CPU only (packaging/ctranslate2/build-ctranslate2.sh: oneDNN GEMM, no CUDA
+# kernels, no MKL; the wheel's libctranslate2 is 80 MiB), or the PyPI wheel with --ct2-wheel.
+# Its sources come from GitHub by commit id; CT2_GIT_URL points the step at another copy.
+say "CTranslate2 ($CT2: packaging/ctranslate2/build-ctranslate2.sh for the CPU, cached after the first build)"
+own_or_wheel "$CT2" ctranslate2 CT2_CPU_DIR build/ctranslate2-cpu \
+  packaging/ctranslate2/build-ctranslate2.sh
+CT2_DIR="${BUILT_WHEEL:+$(dirname "$BUILT_WHEEL")}"
+CT2_LINE="CTranslate2: PyPI wheel (--ct2-wheel)"
+[[ -z $BUILT_WHEEL ]] || CT2_LINE="CTranslate2: CPU only (oneDNN), $BUILT_WHEEL ($STEP_S s this build)"
+echo "$CT2_LINE"
 
 # -- 2. inputs the bundle needs ---------------------------------------------------------------
 say "checking embedded models and resources"
@@ -149,7 +178,8 @@ if [[ $OPENCV == minimal ]]; then
 fi
 
 LICENSES="$WORK/THIRD_PARTY_LICENSES.txt"
-CAMTRANSLATE_OPENCV_DIR="$OPENCV_DIR" "$VENV/bin/python" "$TOOLS/packaging/licenses.py" > "$LICENSES"
+CAMTRANSLATE_OPENCV_DIR="$OPENCV_DIR" CAMTRANSLATE_CT2_DIR="$CT2_DIR" \
+  "$VENV/bin/python" "$TOOLS/packaging/licenses.py" > "$LICENSES"
 echo "THIRD_PARTY_LICENSES.txt: $(wc -l < "$LICENSES") lines"
 
 # -- 3. PyInstaller ---------------------------------------------------------------------------
@@ -335,6 +365,7 @@ fi
   echo "onedir size: $SIZE_MB MiB ($(du -s --apparent-size -B1 "$APP" | cut -f1) bytes apparent, $(find "$APP" -type f | wc -l) files) at dist/camtranslate"
   echo "$OPENCV_LINE"
   echo "$NUMPY_LINE"
+  echo "$CT2_LINE"
   echo "$TARBALL_LINE"
   echo "$DEB_LINE"
   echo "$APPIMAGE_LINE"

@@ -69,10 +69,27 @@ will provide the sources and the object files.
 """
 
 
+CT2_CPU_NOTE = """\
+CTranslate2 (MIT), built from source for this app by packaging/ctranslate2/build-ctranslate2.sh
+for the CPU only, with oneDNN (Apache-2.0), spdlog (MIT) and cpu_features (Apache-2.0) linked
+statically into _internal/ctranslate2.libs/libctranslate2-*.so, and GCC's libgomp (GPL-3.0 with
+the GCC Runtime Library Exception) beside it:
+{info}
+The script names the exact sources (git commits) and every build option.
+"""
+
+
 def _first_lines(path: Path, n: int) -> str:
     if not path.is_file():
         return "  (build-info.txt missing)"
     return "\n".join("  " + line for line in path.read_text(encoding="utf-8").splitlines()[:n])
+
+
+def _own_build_texts(w, folder: Path) -> None:
+    """The licence texts a build step of ours copied into its output's licenses/ folder."""
+    for text in sorted((folder / "licenses").glob("*")):
+        w(f"\n--- {text.name}\n")
+        w(text.read_text(encoding="utf-8", errors="replace").rstrip() + "\n")
 
 
 def _norm(name: str) -> str:
@@ -148,9 +165,12 @@ def main() -> int:
     if opencv_dir:
         w(RULE)
         w(OPENCV_MIN_NOTE.format(info=_first_lines(Path(opencv_dir) / "build-info.txt", 3)))
-        for text in sorted((Path(opencv_dir) / "licenses").glob("*")):
-            w(f"\n--- {text.name}\n")
-            w(text.read_text(encoding="utf-8", errors="replace").rstrip() + "\n")
+        _own_build_texts(w, Path(opencv_dir))
+    ct2_dir = os.environ.get("CAMTRANSLATE_CT2_DIR")
+    if ct2_dir:
+        w(RULE)
+        w(CT2_CPU_NOTE.format(info=_first_lines(Path(ct2_dir) / "build-info.txt", 3)))
+        _own_build_texts(w, Path(ct2_dir))
     for dist in distributions():
         meta = dist.metadata
         if opencv_dir and _norm(meta["Name"]).startswith("opencv-"):

@@ -90,3 +90,17 @@ def test_numpy_build_pins_the_constrained_version_by_hash_and_drops_blas() -> No
     assert re.search(r"^NUMPY_SHA256=[0-9a-f]{64}$", script, re.M)
     for option in ("-Dblas=none", "-Dlapack=none", "-Dallow-noblas=true"):
         assert option in script
+
+
+def test_ctranslate2_build_pins_commits_of_the_constrained_version_cpu_only() -> None:
+    script = (PACKAGING / "ctranslate2" / "build-ctranslate2.sh").read_text(encoding="utf-8")
+    pinned = re.search(r"^CT2_VERSION=(\S+)$", script, re.M)
+    constraints = (PACKAGING / "constraints.txt").read_text(encoding="utf-8")
+    assert pinned and f"ctranslate2=={pinned.group(1)}\n" in constraints
+    for name in ("CT2_COMMIT", "ONEDNN_COMMIT"):
+        assert re.search(rf"^{name}=[0-9a-f]{{40}}$", script, re.M), name
+    for option in ("-DWITH_CUDA=OFF", "-DWITH_MKL=OFF", "-DWITH_DNNL=ON", "-DBUILD_CLI=OFF"):
+        assert option in script
+    build = (PACKAGING / "build.sh").read_text(encoding="utf-8")
+    licenses = (PACKAGING / "licenses.py").read_text(encoding="utf-8")
+    assert "CAMTRANSLATE_CT2_DIR" in build and "CAMTRANSLATE_CT2_DIR" in licenses

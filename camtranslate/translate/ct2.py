@@ -28,7 +28,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from camtranslate.errors import ModelError
 from camtranslate.models.registry import InstalledModel
@@ -268,6 +268,24 @@ def pick_variant(core: str, candidates: list[Scored], source_lang: str, target_l
     return Scored(best.text, max(scores) if scores else best.score)
 
 
+class _Decoded(NamedTuple):
+    """One decoded segment: its text, summed log-probability and steps (</s> included)."""
+
+    text: str
+    logprob: float
+    steps: int
+
+
+def _joined(parts: Sequence[_Decoded]) -> _Decoded:
+    """The segments of one text as one: texts joined, log-probabilities and steps added (so
+    the text's score is one mean over all its tokens)."""
+    return _Decoded(
+        " ".join(p.text for p in parts if p.text),
+        sum(p.logprob for p in parts),
+        sum(p.steps for p in parts),
+    )
+
+
 @dataclass(frozen=True)
 class Scored:
     """One translation and how sure the model was of it."""
@@ -466,12 +484,9 @@ class CT2Translator:
         for i, core, prefix, suffix, upper, unstop, counts in plan:
             candidates: list[Scored] = []
             for n in counts:
-                segs = decoded[k : k + n]
+                one = _joined(decoded[k : k + n])
                 k += n
-                logprob = sum(d[1] for d in segs)
-                steps = sum(d[2] for d in segs)
-                text = " ".join(d[0] for d in segs if d[0])
-                candidates.append(Scored(text, logprob / max(1, steps)))
+                candidates.append(Scored(one.text, one.logprob / max(1, one.steps)))
             best = pick_variant(core, candidates, self.source_lang, self.target_lang)
             words = best.text.upper() if upper else best.text
             if core[:1].isupper() and words[:1].islower():
@@ -483,9 +498,8 @@ class CT2Translator:
             results[i] = Scored(f"{prefix}{words}{suffix}" if words else "", best.score)
         return results
 
-    def _run(self, sources: list[list[str]]) -> list[tuple[str, float, int]]:
-        """One model call over token segments: per segment its text, summed log-probability
-        and step count (so segments of one text add up to one mean)."""
+    def _run(self, sources: list[list[str]]) -> list[_Decoded]:
+        """One model call over token segments, each decoded (see `_Decoded`)."""
         opts = self.options
         sources = [self._src_prefix + s + [EOS] for s in sources]
         longest = max(len(s) for s in sources)
@@ -509,12 +523,10 @@ class CT2Translator:
             toks = [t for t in hyp if t not in self._strip_tokens]
             logprob = r.scores[0] if r.scores else 0.0
             # + 1 for </s>, which CTranslate2 scores but does not return
-            decoded.append((decode(toks).strip(), logprob, len(hyp) + 1))
+            decoded.append(_Decoded(decode(toks).strip(), logprob, len(hyp) + 1))
         return decoded
 
-    def _restore_lost_sentences(
-        self, whole: list[str | None], decoded: list[tuple[str, float, int]]
-    ) -> None:
+    def _restore_lost_sentences(self, whole: list[str | None], decoded: list[_Decoded]) -> None:
         """Translate again, sentence by sentence, every whole text whose translation has fewer
         sentences than it: the students stop after the first sentence or fold the second into
         it ("... e o rei em e8. Seus oito peões ocupam ..." came back without its pawns).
@@ -525,7 +537,7 @@ class CT2Translator:
             if text is None:
                 continue
             sentences = split_sentences(text)
-            if len(sentences) > 1 and len(split_sentences(decoded[j][0])) < len(sentences):
+            if len(sentences) > 1 and len(split_sentences(decoded[j].text)) < len(sentences):
                 redo.append((j, sentences))
         if not redo:
             return
@@ -533,13 +545,8 @@ class CT2Translator:
         parts = self._run([encode(s, out_type=str) for _, sentences in redo for s in sentences])
         k = 0
         for j, sentences in redo:
-            mine = parts[k : k + len(sentences)]
+            decoded[j] = _joined(parts[k : k + len(sentences)])
             k += len(sentences)
-            decoded[j] = (
-                " ".join(p[0] for p in mine if p[0]),
-                sum(p[1] for p in mine),
-                sum(p[2] for p in mine),
-            )
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
         return [s.text for s in self.translate_scored(texts)]

@@ -17,6 +17,10 @@ Sections (each prints a Markdown table):
   all lower and as written (chrF, case-blind): raw model, caps fix only, the product now.
 - langid: auto-detect accuracy per language (Tatoeba .short sources, ALL-CAPS sign words) and
   wrong-pair routing (text sent through a model of another language), old vs new settings.
+- frames: what auto-detect (→pt) does with whole frames as the product reads them: the texts
+  of `camtranslate image PHOTOS -o DIR --json` (`--frames DIR`, default build/icdar-frames,
+  made from the ICDAR photos when missing): translated, kept, "language unclear", or named as
+  a language without a model (with the texts so named).
 
 Model sets: the embedded `models/` and, when ../shared/graft is there, the grafted probes (given
 a manifest in a temp folder, as the final models will have): thresholds must hold for both.
@@ -436,11 +440,58 @@ def unserved_names(service, det, inputs: dict[str, tuple[str, list[str]]]) -> No
         print(f"| {floor:g} | " + " | ".join(cells) + " |")
 
 
+def frames_section(folder: Path) -> None:
+    import subprocess
+    from collections import Counter
+
+    from camtranslate.models.registry import ModelRegistry
+    from camtranslate.translate.langdetect import UNKNOWN
+    from camtranslate.translate.service import PREFER_BOOST, SURE_LANGUAGE, TranslationService
+
+    if not any(folder.glob("*.json")):
+        photos = ICDAR.parent / "images"
+        print(f"reading {photos} into {folder} (camtranslate image --json) ...", file=sys.stderr)
+        subprocess.run(
+            [sys.executable, "-m", "camtranslate", "image", str(photos), "-o", str(folder),
+             "--json"],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+    service = TranslationService(ModelRegistry([REPO / "models"]))
+    reachable = [s for s, t in service.language_pairs() if t == "pt"]
+    kinds: Counter[str] = Counter()
+    named: list[str] = []
+    frames = [json.loads(f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.json"))]
+    for frame in frames:
+        texts = [r["text"] for r in frame["regions"]]
+        if not texts:
+            continue
+        dets = service.detector.detect_frame_scored(
+            texts, prefer=reachable, boost=PREFER_BOOST, keep=["pt"]
+        )
+        for text, d in zip(texts, dets, strict=True):
+            if d.lang in ("pt", UNKNOWN):
+                kind = "kept"
+            elif service.route(d.lang, "pt") is not None:
+                kind = "translated"
+            elif d.confidence < SURE_LANGUAGE:
+                kind = "unclear"
+            else:
+                kind = "named"
+                named.append(f"{text!r} {d.lang} {d.confidence:.2f}")
+            kinds[kind] += 1
+    print(f"\n### Whole frames, auto → pt ({len(frames)} photos, {sum(kinds.values())} texts)\n")
+    print("| translated (a model's language) | kept (pt, no letters) | unclear | named, no model |")
+    print("|---|---|---|---|")
+    print(f"| {kinds['translated']} | {kinds['kept']} | {kinds['unclear']} | {kinds['named']} |")
+    print(f"\nNamed as a language without a model: {'; '.join(named)}")
+
+
 SECTIONS: dict[str, Callable[[argparse.Namespace, dict[str, Path]], None]] = {
     "invented": lambda a, s: invented_section(s),
     "confidence": lambda a, s: confidence_section(s, a.thresholds),
     "variants": lambda a, s: variants_section(s),
     "langid": lambda a, s: langid_section(),
+    "frames": lambda a, s: frames_section(a.frames),
 }
 
 
@@ -448,6 +499,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], default=list(SECTIONS))
     parser.add_argument("--no-probes", action="store_true", help="embedded models only")
+    parser.add_argument(
+        "--frames", type=Path, default=REPO / "build" / "icdar-frames",
+        help="camtranslate image --json outputs (the frames section)",
+    )  # fmt: skip
     parser.add_argument(
         "--thresholds", type=float, nargs="+", default=[-0.3, -0.4, -0.5, -0.6, -0.8, -1.0]
     )

@@ -212,17 +212,23 @@ class LanguageDetector:
     ) -> list[Detection]:
         """Per-text detections, with undetectable or weakly-detected short bits given the
         frame's dominant language (weighted by letters), so "Exit" beside a paragraph of
-        Portuguese is not called Catalan. A frame with no confident text keeps the raw guesses.
+        Portuguese is not called Catalan. Only texts detected with some certainty (long, or
+        sure) vote: a frame of short guesses keeps them, so one brand name read as Czech
+        ("METOUSTH") does not make "SUSHI" Czech, nor a weak German guess turn "EXIT" German.
         Texts detected as a `keep` language (the target: bilingual signs) are never overridden.
         A text given the frame's language carries that language's best confidence in the frame.
         """
         prefer = tuple(prefer)
         keep = set(keep)
         dets = [self.detect_one(t, prefer, boost) for t in texts]
+
+        def weak(d: Detection) -> bool:
+            return d.letters < short_letters and d.confidence < weak_confidence
+
         votes: dict[str, float] = {}
         best: dict[str, float] = {}
         for d in dets:
-            if d.lang != UNKNOWN:
+            if d.lang != UNKNOWN and (not weak(d) or d.lang in prefer):
                 votes[d.lang] = votes.get(d.lang, 0.0) + d.letters * d.confidence
                 best[d.lang] = max(best.get(d.lang, 0.0), d.confidence)
         if not votes:
@@ -230,8 +236,7 @@ class LanguageDetector:
         majority = max(votes, key=lambda lang: votes[lang])
         out = []
         for text, d in zip(texts, dets, strict=True):
-            weak = d.letters < short_letters and d.confidence < weak_confidence
-            override = d.lang == UNKNOWN or (weak and d.lang not in keep)
+            override = d.lang == UNKNOWN or (weak(d) and d.lang not in keep)
             # never across scripts: "EXIT" beside Chinese shop names is not Chinese
             if override and script_fits(text, majority):
                 out.append(Detection(majority, best[majority], d.letters))

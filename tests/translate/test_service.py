@@ -179,6 +179,22 @@ def test_codes_beside_foreign_text_are_not_reported_as_that_language(service) ->
         assert o.translation == o.text and not o.route and not o.untranslated and not o.reason
 
 
+def test_a_weak_guess_does_not_become_the_frame_language(service: TranslationService) -> None:
+    """Frames read from ICDAR photos: a shop name guessed as Czech made "SUSHI" Czech too, and a
+    weak German guess made "EXIT" German ("language unclear"), because every guess voted for the
+    frame's language. Only sure or long texts, or weak guesses of a language that has a model,
+    vote now."""
+    sushi = service.translate(["METOUSTH JS.", "SUSHI TER", "SUSHI"], "auto", "pt")
+    assert all("cs" not in o.reason for o in sushi)
+    exit_ = service.translate(["EXIT", "STSELLERS"], "auto", "pt")
+    assert exit_[0].source_lang == "en" and exit_[0].translation == "SAÍDA"
+    toast = service.translate(["TOASTBOX", "ad"], "auto", "pt")
+    assert not toast[1].reason  # the fragment is not given the brand name's guess
+    # a sure sentence still lends its language to the short bits beside it
+    out = service.translate(["Sortie de secours, gardez la porte fermée", "Défense"], "auto", "pt")
+    assert out[1].source_lang == "fr" and "fr: no model" in out[1].reason
+
+
 def test_all_caps_sign_words_route_to_english(service: TranslationService) -> None:
     out = service.translate(["HOTELS"], "auto", "pt") + service.translate(["FOOD"], "auto", "pt")
     assert [o.source_lang for o in out] == ["en", "en"]

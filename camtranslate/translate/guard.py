@@ -5,7 +5,9 @@ Small MT models (and the Bergamot teacher they learn from) add things a sign nev
 A reader trusts what is drawn over the picture, so:
 
 - bracketed notes and quote marks the source did not have are removed, when what is left is
-  still a translation;
+  still a translation; a source with brackets of its own keeps them, and a translation whose
+  brackets no longer fit (more of them, or unbalanced: "B(st)" → "B (em inglês))") is not
+  drawn;
 - digits must survive: the translation's digit runs must be the source's (same multiset), else
   the source is kept;
 - SentencePiece's unknown mark "⁇" means the model could not spell something: source kept;
@@ -26,9 +28,10 @@ from dataclasses import dataclass
 
 from camtranslate.translate.ct2 import CT2Translator, Scored
 
-GUARD_VERSION = 2
+GUARD_VERSION = 3
 """Bump when a rule changes (here or in how ct2.py spells sign text for the model): cached
-results of older rules are then ignored. 2: sign variants and `pick_variant`."""
+results of older rules are then ignored. 2: sign variants and `pick_variant`; 3: brackets are
+checked when the source has its own, and texts that lost a sentence are re-translated."""
 
 MIN_SCORE = -0.2
 """Mean token log-probability below which a translation is not drawn. Measured on Tatoeba vs
@@ -74,12 +77,42 @@ def _has_any(text: str, chars: str) -> bool:
     return any(c in text for c in chars)
 
 
+def _brackets(text: str) -> Counter[str]:
+    return Counter(c for c in text if c in _BRACKETS)
+
+
+def _more(have: Counter[str], allowed: Counter[str]) -> bool:
+    return any(n > allowed[c] for c, n in have.items())
+
+
+def _balanced(text: str) -> bool:
+    counts = _brackets(text)
+    return all(counts[o] == counts[c] for o, c in zip(_BRACKETS[::2], _BRACKETS[1::2], strict=True))
+
+
+def _bracket_trouble(source: str, translation: str) -> bool:
+    """More brackets than the source had, or unbalanced ones where the source's were not (a
+    translation may drop a bracketed pair: "Exit (left)" → "Saída à esquerda")."""
+    return _more(_brackets(translation), _brackets(source)) or (
+        _balanced(source) and not _balanced(translation)
+    )
+
+
 def strip_invented(source: str, translation: str) -> str:
-    """The translation without bracketed notes and quote marks that the source lacks."""
+    """The translation without bracketed notes and quote marks that the source lacks. When the
+    source has brackets of its own, notes are taken off from the end while the translation has
+    more brackets than the source ("(24h) (em inglês)" → "(24h)")."""
     out = translation
     if not _has_any(source, _BRACKETS):
         out = _NOTE.sub("", out)
         out = "".join(c for c in out if c not in _BRACKETS)  # a note cut off by the length cap
+    else:
+        allowed = _brackets(source)
+        while _more(_brackets(out), allowed):
+            notes = list(_NOTE.finditer(out))
+            if not notes:
+                break
+            out = out[: notes[-1].start()] + out[notes[-1].end() :]
     if not _has_any(source, _QUOTES):
         out = "".join(c for c in out if c not in _QUOTES)
     return _SPACES.sub(" ", out).strip()
@@ -100,6 +133,9 @@ def check(
     cleaned = strip_invented(source, translation)
     if not cleaned or not any(c.isalnum() for c in cleaned):
         return Verdict(source, INVENTED if translation.strip() else EMPTY)
+    if _has_any(source, _BRACKETS) and _bracket_trouble(source, cleaned):
+        # the source's own brackets came back wrong: "B(st)" → "B (em inglês))"
+        return Verdict(source, INVENTED)
     if digit_runs(cleaned) != digit_runs(source):
         return Verdict(source, DIGITS)
     return Verdict(cleaned)

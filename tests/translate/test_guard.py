@@ -60,6 +60,10 @@ SIGNS_EN = [
         ("Farn", "Farn (o)", Verdict("Farn")),
         ("STARBUCKS", "STARBUCKS (DE A ESTRELA)", Verdict("STARBUCKS")),
         ("Open (24h)", "Aberto (24h)", Verdict("Aberto (24h)")),  # the source had brackets
+        ("Open (24h)", "Aberto (24h) (em inglês)", Verdict("Aberto (24h)")),
+        ("Exit (left)", "Saída à esquerda", Verdict("Saída à esquerda")),  # a pair may go
+        ("B(st)", "B (em inglês))", Verdict("B(st)", INVENTED)),  # ICDAR img_495
+        ("Gate [B]", "Portão [B] [C]", Verdict("Portão [B]")),
         ("#BLACK LIVES MATTER", '"AS VIDAS NEGRAS IMPORTAM', Verdict("AS VIDAS NEGRAS IMPORTAM")),
         ("Tel. 555-0123", "Tel. 55,R ⁇ 123", Verdict("Tel. 555-0123", UNKNOWN_PIECE)),
         ("Room 101", "Quarto 10", Verdict("Room 101", DIGITS)),

@@ -156,6 +156,30 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+def keep_source_case(source: str, translation: str) -> str:
+    """Words the translation copies from the source keep the source's capitals: the model reads
+    short Title Case signs sentence-cased, so "Coca-Cola" came back "Coca-cola" and "Hotel
+    Bristol" "Hotel bristol". Only words that differ from a source word in case alone change."""
+    cased = {}
+    for sentence in split_sentences(source):
+        for k, w in enumerate(_TOKEN.findall(sentence)):
+            # a capital says something inside a word ("Coca-Cola", "NASA") or after the first
+            # word of a sentence ("Hotel Bristol"), not at a sentence's start ("A casa")
+            if len(w) > 1 and (w[1:] != w[1:].lower() or (k > 0 and w != w.lower())):
+                cased[w.lower()] = w
+    if not cased:
+        return translation
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        return cased.get(word.lower(), word) if word[1:] == word[1:].lower() else word
+
+    return _TOKEN.sub(fix, translation)
+
+
 _AFFIX_SYMBOLS = frozenset("#@*•·►▶▸→←⇒>«»\"'“”„‘’")
 
 
@@ -488,7 +512,7 @@ class CT2Translator:
                 k += n
                 candidates.append(Scored(one.text, one.logprob / max(1, one.steps)))
             best = pick_variant(core, candidates, self.source_lang, self.target_lang)
-            words = best.text.upper() if upper else best.text
+            words = best.text.upper() if upper else keep_source_case(core, best.text)
             if core[:1].isupper() and words[:1].islower():
                 words = words[0].upper() + words[1:]  # "Food" read as "food": "Comida"
             elif words[:1].isupper() and not any(c.isupper() for c in core):

@@ -31,7 +31,8 @@ from camtranslate.translate.ct2 import CT2Translator, Scored
 GUARD_VERSION = 3
 """Bump when a rule changes (here or in how ct2.py spells sign text for the model): cached
 results of older rules are then ignored. 2: sign variants and `pick_variant`; 3: brackets are
-checked when the source has its own, and texts that lost a sentence are re-translated."""
+checked when the source has its own, texts that lost a sentence are re-translated, and copied
+words keep the source's capitals (`ct2.keep_source_case`)."""
 
 MIN_SCORE = -0.2
 """Mean token log-probability below which a translation is not drawn. Measured on Tatoeba vs

@@ -15,6 +15,7 @@ from camtranslate.translate.ct2 import (
     CT2Translator,
     DecodeOptions,
     is_all_caps,
+    keep_source_case,
     resolve_compute_type,
     resolve_device,
     sentence_case,
@@ -204,3 +205,25 @@ def test_a_lost_sentence_is_translated_again(pt_en: CT2Translator) -> None:
     before = pt_en.model_calls
     assert len(split_sentences(pt_en.translate("Proibido fumar. Proibido comer."))) == 2
     assert pt_en.model_calls == before + 1
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "expected"),
+    [
+        ("Coca-Cola", "Coca-cola", "Coca-Cola"),
+        ("Hotel Bristol", "Hotel bristol", "Hotel Bristol"),
+        ("NASA rocket", "foguete da nasa", "foguete da NASA"),
+        ("iPhone", "Iphone", "iPhone"),
+        # a capital at a sentence's start says nothing: pt "A" is not English "a"
+        ("A casa tem um jardim", "The house has a garden", "The house has a garden"),
+        ("Is this A or B?", "Isto é a ou b?", "Isto é a ou b?"),
+        ("Welcome to McDonald's", "Bem-vindo ao McDONALD'S", "Bem-vindo ao McDONALD'S"),
+    ],
+)
+def test_keep_source_case(source: str, translation: str, expected: str) -> None:
+    assert keep_source_case(source, translation) == expected
+
+
+def test_title_case_sign_names_keep_their_capitals(en_pt: CT2Translator) -> None:
+    assert en_pt.translate("Coca-Cola") == "Coca-Cola"  # was "Coca-cola": read sentence-cased
+    assert "Bristol" in en_pt.translate("Hotel Bristol")

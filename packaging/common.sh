@@ -17,3 +17,21 @@ cache_key() {
   key="$(printf '%s\n' "$@" | sha256sum)"
   echo "${key:0:12}"
 }
+
+# python_version PY: the version of the build venv's Python; stops with a hint when it is missing.
+python_version() {
+  [ -x "$1" ] || { echo "no python at $1 (run packaging/build.sh once, or pass --python)" >&2; return 1; }
+  "$1" -c 'import sys; print(sys.version.split()[0])'
+}
+
+# exit_if_cached DIR PATTERN: when a finished build left a wheel named PATTERN in DIR, log it,
+# print its path (the step's result) and end the calling script (which defines `log`).
+exit_if_cached() {
+  local wheel
+  wheel="$(find "$1" -maxdepth 1 -name "$2" -print -quit 2>/dev/null || true)"
+  if [ -n "$wheel" ]; then
+    log "cached: $wheel"
+    echo "$wheel"
+    exit 0
+  fi
+}

@@ -65,17 +65,11 @@ CT2_OPTIONS=(
 
 log() { printf '[ctranslate2-cpu %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
-[ -x "$PY" ] || { echo "no python at $PY (run packaging/build.sh once, or pass --python)" >&2; exit 1; }
-PYVER="$("$PY" -c 'import sys; print(sys.version.split()[0])')"
+PYVER="$(python_version "$PY")"
 KEY="$(cache_key "$RECIPE" "$CT2_COMMIT" "$ONEDNN_COMMIT" "$PYBIND11_VERSION" "$PYVER" \
   "${ONEDNN_OPTIONS[@]}" "${CT2_OPTIONS[@]}")"
 OUT="$WORK/out-$KEY"
-wheel="$(find "$OUT" -maxdepth 1 -name "ctranslate2-$CT2_VERSION-*.whl" -print -quit 2>/dev/null || true)"
-if [ -n "$wheel" ]; then
-  log "cached: $wheel"
-  echo "$wheel"
-  exit 0
-fi
+exit_if_cached "$OUT" "ctranslate2-$CT2_VERSION-*.whl"
 
 SRC="$WORK/src-$KEY"
 mkdir -p "$SRC"

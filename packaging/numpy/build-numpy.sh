@@ -43,17 +43,10 @@ if [ -n "$pinned" ] && [ "$pinned" != "$NUMPY_VERSION" ]; then
     "update NUMPY_VERSION and NUMPY_SHA256 together" >&2
   exit 1
 fi
-[ -x "$PY" ] || { echo "no python at $PY (run packaging/build.sh once, or pass --python)" >&2; exit 1; }
-
-PYVER="$("$PY" -c 'import sys; print(sys.version.split()[0])')"
+PYVER="$(python_version "$PY")"
 KEY="$(cache_key "$RECIPE" "$NUMPY_SHA256" "$PYVER" "${NUMPY_OPTIONS[@]}")"
 OUT="$WORK/out-$KEY"
-wheel="$(find "$OUT" -maxdepth 1 -name "numpy-$NUMPY_VERSION-*.whl" -print -quit 2>/dev/null || true)"
-if [ -n "$wheel" ]; then
-  log "cached: $wheel"
-  echo "$wheel"
-  exit 0
-fi
+exit_if_cached "$OUT" "numpy-$NUMPY_VERSION-*.whl"
 
 SDIST="$WORK/downloads/numpy-$NUMPY_VERSION.tar.gz"
 mkdir -p "$WORK/downloads"

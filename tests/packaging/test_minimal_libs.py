@@ -60,11 +60,20 @@ def test_icu_trim_drops_what_qt_never_reads(item: str) -> None:
     assert icu_trim.removable(item)
 
 
-def test_opencv_build_pins_the_constrained_version_by_hash() -> None:
-    script = (PACKAGING / "opencv" / "build-opencv.sh").read_text(encoding="utf-8")
-    pinned = re.search(r"^OPENCV_VERSION=(\S+)$", script, re.M)
+def _builds_the_pinned_version(script_path: str, variable: str, dist: str) -> str:
+    """The build script's text, after checking that its VARIABLE=version is what
+    packaging/constraints.txt pins for `dist` (bump both together)."""
+    script = (PACKAGING / script_path).read_text(encoding="utf-8")
+    pinned = re.search(rf"^{variable}=(\S+)$", script, re.M)
     constraints = (PACKAGING / "constraints.txt").read_text(encoding="utf-8")
-    assert pinned and f"opencv-python-headless=={pinned.group(1)}\n" in constraints
+    assert pinned and f"{dist}=={pinned.group(1)}\n" in constraints
+    return script
+
+
+def test_opencv_build_pins_the_constrained_version_by_hash() -> None:
+    script = _builds_the_pinned_version(
+        "opencv/build-opencv.sh", "OPENCV_VERSION", "opencv-python-headless"
+    )
     for name in ("OPENCV_SHA256", "FFMPEG_SHA256"):
         assert re.search(rf"^{name}=[0-9a-f]{{64}}$", script, re.M), name
     # LGPL FFmpeg only, and no BLAS/LAPACK in OpenCV
@@ -83,20 +92,16 @@ def test_spec_and_hook_switch_on_the_same_variable() -> None:
 
 
 def test_numpy_build_pins_the_constrained_version_by_hash_and_drops_blas() -> None:
-    script = (PACKAGING / "numpy" / "build-numpy.sh").read_text(encoding="utf-8")
-    pinned = re.search(r"^NUMPY_VERSION=(\S+)$", script, re.M)
-    constraints = (PACKAGING / "constraints.txt").read_text(encoding="utf-8")
-    assert pinned and f"numpy=={pinned.group(1)}\n" in constraints
+    script = _builds_the_pinned_version("numpy/build-numpy.sh", "NUMPY_VERSION", "numpy")
     assert re.search(r"^NUMPY_SHA256=[0-9a-f]{64}$", script, re.M)
     for option in ("-Dblas=none", "-Dlapack=none", "-Dallow-noblas=true"):
         assert option in script
 
 
 def test_ctranslate2_build_pins_commits_of_the_constrained_version_cpu_only() -> None:
-    script = (PACKAGING / "ctranslate2" / "build-ctranslate2.sh").read_text(encoding="utf-8")
-    pinned = re.search(r"^CT2_VERSION=(\S+)$", script, re.M)
-    constraints = (PACKAGING / "constraints.txt").read_text(encoding="utf-8")
-    assert pinned and f"ctranslate2=={pinned.group(1)}\n" in constraints
+    script = _builds_the_pinned_version(
+        "ctranslate2/build-ctranslate2.sh", "CT2_VERSION", "ctranslate2"
+    )
     for name in ("CT2_COMMIT", "ONEDNN_COMMIT"):
         assert re.search(rf"^{name}=[0-9a-f]{{40}}$", script, re.M), name
     for option in ("-DWITH_CUDA=OFF", "-DWITH_MKL=OFF", "-DWITH_DNNL=ON", "-DBUILD_CLI=OFF"):

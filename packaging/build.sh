@@ -72,7 +72,7 @@ BUILD_T0=$(date +%s)
 SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct ${COMMIT:+"$COMMIT"} 2>/dev/null || date +%s)}"
 export SOURCE_DATE_EPOCH PYTHONHASHSEED=0
 if [[ -n $COMMIT ]]; then
-  say "sources: commit $(git rev-parse --short "$COMMIT") (git archive into build/packaging/src)"
+  say "sources: commit $(git rev-parse --short "$COMMIT") (git archive into $WORK/src)"
   rm -rf "$WORK/src"
   mkdir -p "$WORK/src"
   git archive --format=tar "$COMMIT" | tar -C "$WORK/src" -xf -
@@ -227,7 +227,7 @@ if (( ${#left[@]} )); then
 fi
 echo "stripped debug info and symbol tables from $stripped files: ${before} MiB -> $(du -sm "$APP" | cut -f1) MiB"
 echo "left out of the bundle (trim.py): $(wc -l < "$WORK/pyinstaller/camtranslate/left-out.txt")" \
-  "libraries (list: build/packaging/pyinstaller/camtranslate/left-out.txt)"
+  "libraries (list: $WORK/pyinstaller/camtranslate/left-out.txt)"
 VERSION="$("$VENV/bin/python" packaging/requirements.py version)"
 
 # The files a desktop install needs, beside the executable, in the layout they install to:

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from translate_helpers import REPO, clone_model
 
 from camtranslate.errors import ModelError, ModelIntegrityError
@@ -227,3 +229,19 @@ def test_keep_source_case(source: str, translation: str, expected: str) -> None:
 def test_title_case_sign_names_keep_their_capitals(en_pt: CT2Translator) -> None:
     assert en_pt.translate("Coca-Cola") == "Coca-Cola"  # was "Coca-cola": read sentence-cased
     assert "Bristol" in en_pt.translate("Hotel Bristol")
+
+
+_SIGNISH = st.text(alphabet=st.sampled_from(list("aBcÉõXyZ .!?…。！？\"'(«1- ")), max_size=40)
+
+
+@given(_SIGNISH)
+def test_split_sentences_keeps_every_character(text: str) -> None:
+    pieces = split_sentences(text)
+    assert "".join(pieces).replace(" ", "") == "".join(text.split())
+    assert all(p and p == p.strip() for p in pieces)
+
+
+@given(_SIGNISH, _SIGNISH)
+def test_keep_source_case_changes_case_only(source: str, translation: str) -> None:
+    out = keep_source_case(source, translation)
+    assert out.lower() == translation.lower() and len(out) == len(translation)

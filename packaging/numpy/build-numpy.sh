@@ -60,8 +60,8 @@ check_sha "$SDIST" "$NUMPY_SHA256"
 START=$(date +%s)
 log "building NumPy $NUMPY_VERSION without BLAS/LAPACK (log: $WORK/build-$KEY.log)"
 rm -rf "$OUT.tmp"
-"$PY" -m pip wheel -v --no-deps --wheel-dir "$OUT.tmp" "${NUMPY_OPTIONS[@]}" "$SDIST" \
-  >"$WORK/build-$KEY.log" 2>&1 || { tail -40 "$WORK/build-$KEY.log" >&2; exit 1; }
+run_logged "$WORK/build-$KEY.log" \
+  "$PY" -m pip wheel -v --no-deps --wheel-dir "$OUT.tmp" "${NUMPY_OPTIONS[@]}" "$SDIST"
 rm -rf "$OUT"
 mv "$OUT.tmp" "$OUT"
 wheel="$(find "$OUT" -maxdepth 1 -name "numpy-$NUMPY_VERSION-*.whl" -print -quit)"

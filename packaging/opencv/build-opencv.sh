@@ -160,10 +160,10 @@ if [ ! -f "$FF_PREFIX/lib/libavcodec.a" ]; then
   rm -rf "$FF_SRC"
   tar -C "$SRC" -xJf "$WORK/downloads/$FFMPEG_TARBALL"
   log "configuring FFmpeg $FFMPEG_VERSION"
-  (cd "$FF_SRC" && ./configure --prefix="$FF_PREFIX" "${FFMPEG_OPTIONS[@]}" \
-    >"$SRC/ffmpeg-configure.log" 2>&1) || { tail -20 "$SRC/ffmpeg-configure.log" >&2; exit 1; }
+  run_logged "$SRC/ffmpeg-configure.log" \
+    env -C "$FF_SRC" ./configure --prefix="$FF_PREFIX" "${FFMPEG_OPTIONS[@]}"
   log "building FFmpeg (make -j$JOBS)"
-  make -C "$FF_SRC" -j"$JOBS" >"$SRC/ffmpeg-build.log" 2>&1 || { tail -30 "$SRC/ffmpeg-build.log" >&2; exit 1; }
+  run_logged "$SRC/ffmpeg-build.log" make -C "$FF_SRC" -j"$JOBS"
   make -C "$FF_SRC" install >>"$SRC/ffmpeg-build.log" 2>&1
   log "FFmpeg done"
 fi
@@ -176,18 +176,18 @@ NUMPY_INC="$("$PY" -c 'import numpy;print(numpy.get_include())')"
 PY_INC="$("$PY" -c 'import sysconfig;print(sysconfig.get_paths()["include"])')"
 log "configuring OpenCV $OPENCV_VERSION"
 mkdir -p "$OCV_BUILD"
-PKG_CONFIG_PATH="$FF_PREFIX/lib/pkgconfig" PKG_CONFIG_LIBDIR="$FF_PREFIX/lib/pkgconfig:/usr/lib/x86_64-linux-gnu/pkgconfig:/usr/share/pkgconfig" \
-cmake -S "$OCV_SRC" -B "$OCV_BUILD" -G Ninja \
+run_logged "$SRC/opencv-configure.log" env PKG_CONFIG_PATH="$FF_PREFIX/lib/pkgconfig" \
+  PKG_CONFIG_LIBDIR="$FF_PREFIX/lib/pkgconfig:/usr/lib/x86_64-linux-gnu/pkgconfig:/usr/share/pkgconfig" \
+  cmake -S "$OCV_SRC" -B "$OCV_BUILD" -G Ninja \
   -DPYTHON3_EXECUTABLE="$PY" -DPYTHON3_INCLUDE_DIR="$PY_INC" -DPYTHON3_NUMPY_INCLUDE_DIRS="$NUMPY_INC" \
-  -DPYTHON_DEFAULT_EXECUTABLE="$PY" "${OPENCV_OPTIONS[@]}" \
-  >"$SRC/opencv-configure.log" 2>&1 || { tail -40 "$SRC/opencv-configure.log" >&2; exit 1; }
+  -DPYTHON_DEFAULT_EXECUTABLE="$PY" "${OPENCV_OPTIONS[@]}"
 if [ -n "${OPENCV_MIN_SRC:-}" ]; then
   # a reused tree: the Python binding generator does not rerun when only the module list
   # changed (its outputs keep the old modules' headers), so make it
   rm -f "$OCV_BUILD"/modules/python_bindings_generator/pyopencv_generated_*
 fi
 log "building OpenCV (ninja -j$JOBS), log: $SRC/opencv-build.log"
-ninja -C "$OCV_BUILD" -j"$JOBS" opencv_python3 >"$SRC/opencv-build.log" 2>&1 || { tail -40 "$SRC/opencv-build.log" >&2; exit 1; }
+run_logged "$SRC/opencv-build.log" ninja -C "$OCV_BUILD" -j"$JOBS" opencv_python3
 
 SO="$(find "$OCV_BUILD/lib" -name "cv2*.so" -print)"
 [ -n "$SO" ] || { echo "no cv2*.so under $OCV_BUILD/lib" >&2; exit 1; }

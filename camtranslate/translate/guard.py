@@ -134,8 +134,9 @@ def check(
     cleaned = strip_invented(source, translation)
     if not cleaned or not any(c.isalnum() for c in cleaned):
         return Verdict(source, INVENTED if translation.strip() else EMPTY)
-    if _has_any(source, _BRACKETS) and _bracket_trouble(source, cleaned):
-        # the source's own brackets came back wrong: "B(st)" → "B (em inglês))"
+    if _bracket_trouble(source, cleaned):
+        # the source's own brackets came back wrong: "B(st)" → "B (em inglês))" (without
+        # brackets in the source, strip_invented has already taken every one out)
         return Verdict(source, INVENTED)
     if digit_runs(cleaned) != digit_runs(source):
         return Verdict(source, DIGITS)
